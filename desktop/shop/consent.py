@@ -1,0 +1,70 @@
+"""Marketing permissions per channel, as an append-only ledger (UK GDPR / PECR)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from desktop.shop.errors import InvalidInput
+from desktop.store.models import Consent, Customer, utc_now
+
+CHANNELS = ("email", "post")
+BASES = ("consent", "soft_opt_in", "legitimate_interest", "withdrawn")
+
+# The words the shopkeeper reads out or the customer ticks: stored with every grant.
+EMAIL_WORDING = "May we email you now and then with offers and news? You can unsubscribe any time."
+POST_WORDING = "May we send you the occasional card or offer by post?"
+
+
+@dataclass(frozen=True)
+class ConsentChoice:
+    granted: bool
+    basis: str = "consent"
+    wording: str = ""
+
+
+def record_consent(
+    session: Session,
+    customer: Customer,
+    channel: str,
+    choice: ConsentChoice,
+    *,
+    source: str = "counter",
+    when: datetime | None = None,
+) -> Consent:
+    """Append a consent decision and update the customer's current state in the same unit."""
+    if channel not in CHANNELS:
+        raise InvalidInput("channel", f"Unknown marketing channel “{channel}”.")
+    basis = choice.basis if choice.granted else "withdrawn"
+    if basis not in BASES:
+        raise InvalidInput("basis", f"Unknown marketing basis “{choice.basis}”.")
+    wording = choice.wording or (EMAIL_WORDING if channel == "email" else POST_WORDING)
+    entry = Consent(
+        customer_id=customer.id,
+        channel=channel,
+        granted=choice.granted,
+        basis=basis,
+        source=source,
+        wording=wording,
+        recorded_at=when or utc_now(),
+    )
+    session.add(entry)
+    if channel == "email":
+        customer.email_marketing = choice.granted
+    else:
+        customer.post_marketing = choice.granted
+    return entry
+
+
+def consent_history(session: Session, customer_id: int) -> list[Consent]:
+    """Every decision for the customer, newest first."""
+    return list(
+        session.scalars(
+            select(Consent)
+            .where(Consent.customer_id == customer_id)
+            .order_by(Consent.recorded_at.desc(), Consent.id.desc())
+        )
+    )

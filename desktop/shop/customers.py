@@ -1,0 +1,189 @@
+"""Customers: adding, changing and reading the people a shop sells to."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from desktop.shop.consent import ConsentChoice, record_consent
+from desktop.shop.errors import InvalidInput, NotFound
+from desktop.shop.text import clean_line, clean_text, fold, words
+from desktop.store.models import Customer, Tag
+
+
+@dataclass
+class CustomerDetails:
+    """What a person types about a customer; checked by `create_customer`/`update_customer`."""
+
+    name: str
+    email: str = ""
+    phone: str = ""
+    address_line1: str = ""
+    address_line2: str = ""
+    town: str = ""
+    postcode: str = ""
+    country: str = "GB"
+    birth_day: int | None = None
+    birth_month: int | None = None
+    notes: str = ""
+    tags: list[str] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, customer: Customer) -> CustomerDetails:
+        return cls(
+            name=customer.name,
+            email=customer.email or "",
+            phone=customer.phone or "",
+            address_line1=customer.address_line1,
+            address_line2=customer.address_line2,
+            town=customer.town,
+            postcode=customer.postcode,
+            country=customer.country,
+            birth_day=customer.birth_day,
+            birth_month=customer.birth_month,
+            notes=customer.notes,
+            tags=[t.name for t in customer.tags],
+        )
+
+
+_DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def normalise_email(value: str) -> tuple[str | None, str | None]:
+    """(email as typed but checked, lower-case key) or (None, None) when empty."""
+    value = clean_line(value, "email", max_length=320)
+    if not value:
+        return None, None
+    try:
+        checked = validate_email(value, check_deliverability=False)
+    except EmailNotValidError as error:
+        raise InvalidInput("email", f"“{value}” is not a valid email address: {error}") from None
+    return checked.normalized, checked.normalized.casefold()
+
+
+def normalise_phone(value: str, country: str) -> tuple[str | None, str | None]:
+    """(phone in international format, E.164 key) or (None, None) when empty."""
+    value = clean_line(value, "phone", max_length=40)
+    if not value:
+        return None, None
+    try:
+        number = phonenumbers.parse(value, country or "GB")
+    except phonenumbers.NumberParseException:
+        raise InvalidInput("phone", f"“{value}” is not a phone number.") from None
+    if not phonenumbers.is_possible_number(number):
+        raise InvalidInput("phone", f"“{value}” does not look like a complete phone number.")
+    shown = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    return shown, phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def postcode_key(postcode: str) -> str:
+    return "".join(postcode.split()).upper()
+
+
+def phone_search_words(phone: str | None, e164: str | None) -> list[str]:
+    """Digits as people type them: international (447700…) and national (07700…)."""
+    if not phone or not e164:
+        return []
+    digits = e164.lstrip("+")
+    national = phonenumbers.national_significant_number(phonenumbers.parse(e164))
+    return [digits, "0" + national, national]
+
+
+def build_search_text(customer: Customer) -> str:
+    parts = words(customer.name)
+    # "O'Brien" and "Smith-Jones" are also found typed as one word.
+    parts += ["".join(words(token)) for token in fold(customer.name).split()]
+    if customer.email:
+        local, _, domain = customer.email.casefold().partition("@")
+        parts += [customer.email.casefold(), *words(local.replace(".", " ")), domain]
+    parts += phone_search_words(customer.phone, customer.phone_key)
+    if customer.postcode:
+        parts += [*words(customer.postcode), customer.postcode_key.lower()]
+    unique = dict.fromkeys(p for p in parts if p)
+    return " ".join(unique)
+
+
+def _checked_birthday(day: int | None, month: int | None) -> tuple[int | None, int | None]:
+    if day is None and month is None:
+        return None, None
+    if day is None or month is None:
+        raise InvalidInput("birthday", "Please give both the day and the month of the birthday.")
+    if not 1 <= month <= 12 or not 1 <= day <= _DAYS_IN_MONTH[month - 1]:
+        raise InvalidInput("birthday", f"{day}/{month} is not a day of the year.")
+    return day, month
+
+
+def _tags(session: Session, names: list[str]) -> list[Tag]:
+    cleaned = {clean_line(n, "tag", max_length=60) for n in names}
+    cleaned.discard("")
+    if not cleaned:
+        return []
+    existing = {t.name: t for t in session.scalars(select(Tag).where(Tag.name.in_(cleaned)))}
+    for name in cleaned - existing.keys():
+        existing[name] = Tag(name=name)
+        session.add(existing[name])
+    return sorted(existing.values(), key=lambda t: fold(t.name))
+
+
+def _apply(session: Session, customer: Customer, details: CustomerDetails) -> None:
+    country = clean_line(details.country or "GB", "country", max_length=2).upper()
+    customer.name = clean_line(details.name, "name", required=True)
+    customer.sort_name = fold(customer.name)
+    customer.email, customer.email_key = normalise_email(details.email)
+    customer.phone, customer.phone_key = normalise_phone(details.phone, country)
+    customer.address_line1 = clean_line(details.address_line1, "address")
+    customer.address_line2 = clean_line(details.address_line2, "address")
+    customer.town = clean_line(details.town, "town", max_length=120)
+    customer.postcode = clean_line(details.postcode, "postcode", max_length=20).upper()
+    customer.postcode_key = postcode_key(customer.postcode)
+    customer.country = country
+    customer.birth_day, customer.birth_month = _checked_birthday(
+        details.birth_day, details.birth_month
+    )
+    customer.notes = clean_text(details.notes, "notes")
+    customer.tags = _tags(session, details.tags)
+    customer.search_text = build_search_text(customer)
+
+
+def create_customer(
+    session: Session,
+    details: CustomerDetails,
+    *,
+    email_consent: ConsentChoice | None = None,
+    post_consent: ConsentChoice | None = None,
+    source: str = "counter",
+) -> Customer:
+    """Add a customer, recording any marketing choice they made in the consent ledger."""
+    customer = Customer()
+    _apply(session, customer, details)
+    session.add(customer)
+    session.flush()
+    if email_consent is not None:
+        if email_consent.granted and not customer.email:
+            raise InvalidInput("email", "Email marketing needs an email address.")
+        record_consent(session, customer, "email", email_consent, source=source)
+    if post_consent is not None:
+        if post_consent.granted and not (customer.address_line1 and customer.postcode):
+            raise InvalidInput("address", "Post marketing needs a postal address and postcode.")
+        record_consent(session, customer, "post", post_consent, source=source)
+    return customer
+
+
+def update_customer(session: Session, customer_id: int, details: CustomerDetails) -> Customer:
+    """Change a customer's details (consents change through `record_consent` only)."""
+    customer = get_customer(session, customer_id)
+    _apply(session, customer, details)
+    if customer.email_marketing and not customer.email:
+        record_consent(session, customer, "email", ConsentChoice(granted=False), source="edit")
+    return customer
+
+
+def get_customer(session: Session, customer_id: int) -> Customer:
+    customer = session.get(Customer, customer_id)
+    if customer is None:
+        raise NotFound(f"There is no customer number {customer_id}.")
+    return customer

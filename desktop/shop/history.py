@@ -1,0 +1,82 @@
+"""A customer's page: their details, purchases, and how often they come."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from statistics import median
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from desktop.shop.consent import consent_history
+from desktop.shop.customers import get_customer
+from desktop.store.models import Consent, Customer, Purchase
+
+HISTORY_LIMIT = 500
+
+
+@dataclass(frozen=True)
+class CustomerOverview:
+    customer: Customer
+    purchases: list[Purchase]  # newest first, at most HISTORY_LIMIT, voided ones included
+    purchase_count: int  # live (not voided) purchases in all
+    total_spent: int
+    first_seen_at: datetime | None
+    last_seen_at: datetime | None
+    usual_gap_days: float | None  # median days between visits; None before a second visit
+    consents: list[Consent]
+
+
+def usual_gap_days(times: list[datetime]) -> float | None:
+    """Median gap between distinct visit days: a customer's own rhythm, robust to one odd gap."""
+    days = sorted({t.astimezone().date() for t in times})
+    if len(days) < 2:
+        return None
+    return float(median((b - a).days for a, b in zip(days, days[1:], strict=False)))
+
+
+def customer_overview(session: Session, customer_id: int) -> CustomerOverview:
+    """Everything the customer page shows, in a few indexed queries."""
+    customer = get_customer(session, customer_id)
+    purchases = list(
+        session.scalars(
+            select(Purchase)
+            .where(Purchase.customer_id == customer_id)
+            .order_by(Purchase.purchased_at.desc(), Purchase.id.desc())
+            .limit(HISTORY_LIMIT)
+            .options(selectinload(Purchase.lines))
+        )
+    )
+    live_times = list(
+        session.scalars(
+            select(Purchase.purchased_at).where(
+                Purchase.customer_id == customer_id, Purchase.voided_at.is_(None)
+            )
+        )
+    )
+    return CustomerOverview(
+        customer=customer,
+        purchases=purchases,
+        purchase_count=customer.visit_count,
+        total_spent=customer.total_spent,
+        first_seen_at=customer.first_seen_at,
+        last_seen_at=customer.last_seen_at,
+        usual_gap_days=usual_gap_days(live_times),
+        consents=consent_history(session, customer_id),
+    )
+
+
+def describe_gap(days: float | None) -> str:
+    """'about every 3 weeks' — how the page words a rhythm."""
+    if days is None:
+        return "not enough visits yet"
+    if days < 1.5:
+        return "about daily"
+    if days < 10:
+        return f"about every {round(days)} days"
+    if days < 60:
+        return f"about every {round(days / 7)} weeks"
+    if days < 600:
+        return f"about every {round(days / 30.4)} months"
+    return f"about every {round(days / 365.25, 1):g} years"
