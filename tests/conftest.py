@@ -11,7 +11,7 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from desktop.store.shopfile import ShopDatabase, open_shop  # noqa: E402
+from desktop.store.shopfile import ShopDatabase, open_shop
 
 
 @pytest.fixture

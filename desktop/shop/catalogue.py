@@ -47,7 +47,9 @@ def add_product(
         with session.begin_nested():
             session.flush()
     except IntegrityError:
-        raise InvalidInput("barcode / SKU", f"Another product already has the code “{sku}”.") from None
+        raise InvalidInput(
+            "barcode / SKU", f"Another product already has the code “{sku}”."
+        ) from None
     return product
 
 

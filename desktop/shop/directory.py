@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, select, tuple_
+from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
 from desktop.shop.text import words
@@ -61,7 +61,7 @@ def browse(
     case and accents ("zoe" finds Zoë, "lukasz" finds Łukasz). Every typed word must match.
     """
     terms = words(query)
-    statement: Select[tuple[object, ...]] = select(*_COLUMNS)
+    statement = select(*_COLUMNS)
     if terms:
         dialect = session.get_bind().dialect.name
         matches = search_index.matching_ids(dialect, terms)
@@ -76,7 +76,12 @@ def browse(
             statement = statement.where(tuple_(Customer.sort_name, Customer.id) > tuple_(*after))
         statement = statement.order_by(Customer.sort_name, Customer.id).limit(limit + 1)
     found = session.execute(statement).all()
-    rows = [CustomerRow(*row[:8]) for row in found[:limit]]
+    rows = [
+        CustomerRow(
+            r.id, r.name, r.email, r.phone, r.postcode, r.last_seen_at, r.visit_count, r.total_spent
+        )
+        for r in found[:limit]
+    ]
     if len(found) <= limit:
         return DirectoryPage(rows, None)
     last = found[limit - 1]

@@ -35,7 +35,11 @@ def _reason(a: Customer, b: Customer) -> str | None:
         return "same email"
     if a.phone_key and a.phone_key == b.phone_key:
         return "same phone"
-    if a.postcode_key and a.postcode_key == b.postcode_key and similar_names(a.sort_name, b.sort_name):
+    if (
+        a.postcode_key
+        and a.postcode_key == b.postcode_key
+        and similar_names(a.sort_name, b.sort_name)
+    ):
         return "similar name, same postcode"
     return None
 
@@ -83,7 +87,9 @@ def all_possible_duplicates(session: Session, limit: int = 500) -> list[Duplicat
                 reason = _reason(a, b)
                 if reason:
                     pairs[(a.id, b.id)] = DuplicatePair(a, b, reason)
-    return sorted(pairs.values(), key=lambda p: (p.first.sort_name, p.first.id, p.second.id))[:limit]
+    return sorted(pairs.values(), key=lambda p: (p.first.sort_name, p.first.id, p.second.id))[
+        :limit
+    ]
 
 
 def merge_customers(session: Session, keep_id: int, duplicate_id: int) -> Customer:
@@ -97,7 +103,14 @@ def merge_customers(session: Session, keep_id: int, duplicate_id: int) -> Custom
         if getattr(keep, name) is None:
             setattr(keep, name, getattr(duplicate, name))
     if not keep.address_line1 and duplicate.address_line1:
-        for name in ("address_line1", "address_line2", "town", "postcode", "postcode_key", "country"):
+        for name in (
+            "address_line1",
+            "address_line2",
+            "town",
+            "postcode",
+            "postcode_key",
+            "country",
+        ):
             setattr(keep, name, getattr(duplicate, name))
     if duplicate.notes and duplicate.notes not in keep.notes:
         keep.notes = f"{keep.notes}\n{duplicate.notes}".strip()
@@ -128,9 +141,7 @@ def _move_references(session: Session, old_id: int, new_id: int) -> None:
         for foreign_key in table.foreign_keys:
             if foreign_key.column is customer_id:
                 column = foreign_key.parent
-                session.execute(
-                    update(table).where(column == old_id).values({column.name: new_id})
-                )
+                session.execute(update(table).where(column == old_id).values({column.name: new_id}))
 
 
 def _latest_consent(session: Session, customer_id: int, channel: str) -> bool:

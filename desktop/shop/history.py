@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import pairwise
 from statistics import median
 
 from sqlalchemy import select
@@ -33,7 +34,7 @@ def usual_gap_days(times: list[datetime]) -> float | None:
     days = sorted({t.astimezone().date() for t in times})
     if len(days) < 2:
         return None
-    return float(median((b - a).days for a, b in zip(days, days[1:], strict=False)))
+    return float(median((b - a).days for a, b in pairwise(days)))
 
 
 def customer_overview(session: Session, customer_id: int) -> CustomerOverview:

@@ -223,12 +223,9 @@ def browse_purchases(
     if customer_id is not None:
         statement = statement.where(Purchase.customer_id == customer_id)
     if after is not None:
-        statement = statement.where(
-            tuple_(Purchase.purchased_at, Purchase.id) < tuple_(*after)
-        )
+        statement = statement.where(tuple_(Purchase.purchased_at, Purchase.id) < tuple_(*after))
     found = [PurchaseRow(*row) for row in session.execute(statement)]
     if len(found) <= limit:
         return PurchasePage(found, None)
     last = found[limit - 1]
     return PurchasePage(found[:limit], (last.purchased_at, last.id))
-

@@ -54,7 +54,9 @@ def save_profile(session: Session, profile: ShopProfile) -> ShopProfile:
     try:
         Locale.parse(profile.locale)
     except (UnknownLocaleError, ValueError):
-        raise InvalidInput("locale", f"“{profile.locale}” is not a locale Aftercare knows.") from None
+        raise InvalidInput(
+            "locale", f"“{profile.locale}” is not a locale Aftercare knows."
+        ) from None
     currency = profile.currency.strip().upper()
     if len(currency) != 3 or get_currency_name(currency, locale="en") == currency:
         raise InvalidInput("currency", f"“{profile.currency}” is not a currency code (like GBP).")

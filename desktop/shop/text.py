@@ -9,8 +9,22 @@ from desktop.shop.errors import InvalidInput
 
 # Letters NFKD does not take apart into base + accent.
 _SPECIAL = str.maketrans(
-    {"ł": "l", "Ł": "l", "ø": "o", "Ø": "o", "đ": "d", "Đ": "d", "æ": "ae", "Æ": "ae",
-     "œ": "oe", "Œ": "oe", "ħ": "h", "ı": "i", "þ": "th", "ð": "d"}
+    {
+        "ł": "l",
+        "Ł": "l",
+        "ø": "o",
+        "Ø": "o",
+        "đ": "d",
+        "Đ": "d",
+        "æ": "ae",
+        "Æ": "ae",
+        "œ": "oe",
+        "Œ": "oe",
+        "ħ": "h",
+        "ı": "i",
+        "þ": "th",
+        "ð": "d",
+    }
 )
 _WORD = re.compile(r"[\w@.+]+")
 
@@ -31,7 +45,9 @@ def clean_line(value: str, field: str, *, max_length: int = 200, required: bool 
     """One line of text a person typed: trimmed, NFC, no control characters."""
     cleaned = unicodedata.normalize("NFC", value.strip())
     if any(unicodedata.category(ch) == "Cc" for ch in cleaned):
-        raise InvalidInput(field, f"The {field} contains a control character (such as a line break).")
+        raise InvalidInput(
+            field, f"The {field} contains a control character (such as a line break)."
+        )
     if required and not cleaned:
         raise InvalidInput(field, f"Please enter the {field}.")
     if len(cleaned) > max_length:

@@ -19,13 +19,13 @@ class BackupFailed(Exception):
 def quick_check(engine: Engine) -> bool:
     with engine.connect() as connection:
         result = connection.exec_driver_sql("PRAGMA quick_check").scalar()
-    return result == "ok"
+    return bool(result == "ok")
 
 
 def _integrity_ok(path: Path) -> bool:
     connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
-        return connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        return bool(connection.execute("PRAGMA integrity_check").fetchone() == ("ok",))
     except sqlite3.DatabaseError:
         return False
     finally:

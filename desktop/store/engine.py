@@ -68,5 +68,7 @@ def make_session_factories(engine: Engine) -> tuple[sessionmaker[Session], sessi
     """(writer, reader): the reader's transactions begin deferred so a search never waits on,
     or blocks, another till's write."""
     writer = sessionmaker(engine, expire_on_commit=False)
-    reader = sessionmaker(engine.execution_options(**{READ_ONLY_OPTION: True}), expire_on_commit=False)
+    reader = sessionmaker(
+        engine.execution_options(**{READ_ONLY_OPTION: True}), expire_on_commit=False
+    )
     return writer, reader

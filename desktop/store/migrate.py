@@ -55,7 +55,9 @@ def current_revision(engine: Engine) -> str | None:
     except NotAShopFile:
         raise
     except Exception as error:  # sqlite3.DatabaseError: "file is not a database"
-        raise NotAShopFile("This file is not an Aftercare shop file (it isn't a database).") from error
+        raise NotAShopFile(
+            "This file is not an Aftercare shop file (it isn't a database)."
+        ) from error
     return None if row is None else str(row[0])
 
 

@@ -92,7 +92,9 @@ class Customer(Base):
     __tablename__ = "customer"
     __table_args__ = (
         CheckConstraint("birth_day IS NULL OR (birth_day BETWEEN 1 AND 31)", name="birth_day"),
-        CheckConstraint("birth_month IS NULL OR (birth_month BETWEEN 1 AND 12)", name="birth_month"),
+        CheckConstraint(
+            "birth_month IS NULL OR (birth_month BETWEEN 1 AND 12)", name="birth_month"
+        ),
         Index("ix_customer_last_seen", "last_seen_at"),
         Index("ix_customer_sort_name", "sort_name", "id"),
     )

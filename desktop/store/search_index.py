@@ -6,9 +6,7 @@ content, kept in step by triggers, so every write path (ORM, bulk load, merge) s
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Connection, Select, column, select, text
-
-from sqlalchemy import Integer
+from sqlalchemy import ColumnElement, Connection, Integer, Select, column, select, text
 
 from desktop.store.models import Customer
 
@@ -51,12 +49,14 @@ def rebuild(connection: Connection) -> None:
         connection.exec_driver_sql("INSERT INTO customer_fts(customer_fts) VALUES ('rebuild')")
 
 
-def matching_ids(dialect: str, words: list[str]) -> Select[tuple[int]]:
+def matching_ids(dialect: str, words: list[str]) -> Select[int]:
     """Ids of customers having a word starting with each of `words` (already folded)."""
     if dialect == "sqlite":
         query = " ".join('"' + word.replace('"', '""') + '"*' for word in words)
-        return select(column("rowid", Integer)).select_from(text("customer_fts")).where(
-            text("customer_fts MATCH :query").bindparams(query=query)
+        return (
+            select(column("rowid", Integer))
+            .select_from(text("customer_fts"))
+            .where(text("customer_fts MATCH :query").bindparams(query=query))
         )
     statement = select(Customer.id)
     for word in words:
@@ -70,4 +70,6 @@ def matching_ids(dialect: str, words: list[str]) -> Select[tuple[int]]:
 
 def id_column(dialect: str) -> ColumnElement[int]:
     """The customer id column of a `matching_ids` statement, for ordering and paging."""
-    return column("rowid", Integer) if dialect == "sqlite" else Customer.id
+    if dialect == "sqlite":
+        return column("rowid", Integer)
+    return Customer.__table__.c.id

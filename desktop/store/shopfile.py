@@ -86,9 +86,10 @@ def open_shop(
         path.parent.mkdir(parents=True, exist_ok=True)
     engine = make_engine(path or text, read_only=read_only)
     try:
-        if path is not None and path.exists() and path.stat().st_size > 0:
-            if not backup.quick_check(engine):
-                raise DamagedShopFile(path, backup.newest_good_backup(backups or backup_dir(path)))
+        # A damaged file may still be opened read-only, so the shopkeeper can look and copy.
+        existing = path is not None and path.exists() and path.stat().st_size > 0
+        if path is not None and existing and not read_only and not backup.quick_check(engine):
+            raise DamagedShopFile(path, backup.newest_good_backup(backups or backup_dir(path)))
         if not read_only and migrate.needs_upgrade(engine):
             if path is not None and migrate.current_revision(engine) is not None:
                 backup.make_backup(engine, backups or backup_dir(path), "before-upgrade")
