@@ -1,0 +1,194 @@
+"""The main window: a sidebar of pages, the shortcuts a busy counter needs, remembered size."""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from typing import Protocol, cast
+
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QStackedWidget,
+    QStyle,
+    QWidget,
+)
+
+from desktop.store.shopfile import ShopDatabase
+from desktop.ui.events import ShopEvents
+
+
+class Page(Protocol):
+    def activate(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    title: str
+    icon: QStyle.StandardPixmap
+    module: str
+    cls: str
+
+
+# Pages are imported and built on first visit, so start-up pays only for the first one.
+PAGES = (
+    PageSpec(
+        "Customers",
+        QStyle.StandardPixmap.SP_DirHomeIcon,
+        "desktop.ui.customers_page",
+        "CustomersPage",
+    ),
+    PageSpec(
+        "Purchases",
+        QStyle.StandardPixmap.SP_FileDialogDetailedView,
+        "desktop.ui.purchases_page",
+        "PurchasesPage",
+    ),
+    PageSpec(
+        "Settings",
+        QStyle.StandardPixmap.SP_FileDialogInfoView,
+        "desktop.ui.settings_page",
+        "SettingsPage",
+    ),
+)
+
+
+class MainWindow(QMainWindow):
+    """`closing` fires before the window goes, so the app can take its closing backup."""
+
+    closing = Signal()
+
+    def __init__(
+        self,
+        shop: ShopDatabase,
+        events: ShopEvents,
+        *,
+        title_note: str = "",
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.shop = shop
+        self.events = events
+        self._pages: dict[int, QWidget] = {}
+        title = "Aftercare"
+        if title_note:
+            title += f" — {title_note}"
+        if shop.read_only:
+            title += " (read-only)"
+        self.setWindowTitle(title)
+
+        self.sidebar = QListWidget()
+        self.sidebar.setObjectName("sidebar")
+        self.sidebar.setIconSize(QSize(20, 20))
+        self.sidebar.setFixedWidth(170)
+        self.sidebar.setFrameShape(QListWidget.Shape.NoFrame)
+        self.sidebar.setStyleSheet("QListWidget#sidebar::item { padding: 8px 6px; }")
+        for spec in PAGES:
+            QListWidgetItem(self.style().standardIcon(spec.icon), spec.title, self.sidebar)
+        self.stack = QStackedWidget()
+        for _ in PAGES:
+            self.stack.addWidget(QWidget())
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.sidebar)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self.sidebar.currentRowChanged.connect(self.show_page)
+
+        self._build_actions()
+        path = shop.path
+        self.statusBar().addPermanentWidget(QLabel(str(path) if path else shop.location))
+        self._restore_geometry()
+        self.sidebar.setCurrentRow(0)
+
+    def _build_actions(self) -> None:
+        menu = self.menuBar().addMenu("&Shop")
+        new_purchase = QAction("New &purchase…", self)
+        new_purchase.setShortcut(QKeySequence.StandardKey.New)
+        new_purchase.triggered.connect(lambda: self.new_purchase())
+        find = QAction("&Find customer", self)
+        find.setShortcut(QKeySequence.StandardKey.Find)
+        find.triggered.connect(self.find_customer)
+        quit_action = QAction("&Quit", self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        for action in (new_purchase, find):
+            menu.addAction(action)
+        menu.addSeparator()
+        menu.addAction(quit_action)
+        go = self.menuBar().addMenu("&Go")
+        for index, spec in enumerate(PAGES):
+            action = QAction(spec.title, self)
+            action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
+            action.triggered.connect(lambda _=False, i=index: self.sidebar.setCurrentRow(i))
+            go.addAction(action)
+
+    def page_titles(self) -> list[str]:
+        return [spec.title for spec in PAGES]
+
+    def page(self, index: int) -> QWidget:
+        """The page at `index`, built the first time it is asked for."""
+        if index not in self._pages:
+            spec = PAGES[index]
+            cls = getattr(importlib.import_module(spec.module), spec.cls)
+            widget: QWidget = cls(self.shop, self.events)
+            placeholder = self.stack.widget(index)
+            self.stack.insertWidget(index, widget)
+            if placeholder is not None:
+                self.stack.removeWidget(placeholder)
+                placeholder.deleteLater()
+            self._pages[index] = widget
+            self._connect_page(widget)
+        return self._pages[index]
+
+    def _connect_page(self, widget: QWidget) -> None:
+        requested = getattr(widget, "record_purchase_requested", None)
+        if requested is not None:
+            requested.connect(self.new_purchase)
+
+    def show_page(self, index: int) -> None:
+        if index < 0:
+            return
+        widget = self.page(index)
+        self.stack.setCurrentIndex(index)
+        if self.sidebar.currentRow() != index:
+            self.sidebar.setCurrentRow(index)
+        cast(Page, widget).activate()
+
+    def find_customer(self) -> None:
+        self.show_page(0)
+        self.page(0).focus_search()  # type: ignore[attr-defined]
+
+    def new_purchase(self, customer_id: int | None = None) -> None:
+        from desktop.ui.purchase_dialog import PurchaseDialog
+
+        PurchaseDialog(self.shop, self.events, self, customer_id=customer_id).exec()
+
+    def bring_forward(self) -> None:
+        """Another launch asked for this shop: show this window on top instead."""
+        self.setWindowState(self.windowState() & ~Qt.WindowState.WindowMinimized)
+        self.show()
+        self.raise_()
+        self.activateWindow()
+
+    def _restore_geometry(self) -> None:
+        saved = QSettings().value("main_window/geometry")
+        if isinstance(saved, QByteArray) and self.restoreGeometry(saved):
+            return
+        screen = QApplication.primaryScreen()
+        available = screen.availableGeometry() if screen else None
+        if available is not None:
+            self.resize(min(1200, available.width() - 80), min(780, available.height() - 80))
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        QSettings().setValue("main_window/geometry", self.saveGeometry())
+        self.closing.emit()
+        super().closeEvent(event)
