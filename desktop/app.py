@@ -9,10 +9,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop.errors import describe_error
 from desktop.logs import setup_logging
+from desktop.resources import resource_path
 from desktop.store import backup
 from desktop.store.locations import backup_dir, default_shop_path, demo_shop_path, log_dir
 from desktop.store.shopfile import DamagedShopFile, ShopDatabase, open_shop
@@ -31,6 +33,7 @@ def _application() -> QApplication:
     QCoreApplication.setOrganizationName("Aftercare")
     QCoreApplication.setApplicationName("Aftercare")
     app = QApplication(sys.argv[:1])
+    app.setWindowIcon(QIcon(str(resource_path("icons", "aftercare.svg"))))
     # Fusion follows the system's light or dark scheme on every platform.
     app.setStyle("Fusion")
     return app

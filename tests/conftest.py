@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Keep tests away from the real user's data, logs and window settings (platformdirs, QSettings).
+_HOME = tempfile.mkdtemp(prefix="aftercare-test-home-")
+for _variable in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
+    os.environ[_variable] = os.path.join(_HOME, _variable.lower())
 
-from desktop.store.shopfile import ShopDatabase, open_shop
+from desktop.store.shopfile import ShopDatabase, open_shop  # noqa: E402 (after the env)
 
 
 @pytest.fixture

@@ -5,13 +5,14 @@ Money is integer minor units with a currency code; times are timezone-aware UTC.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
     BigInteger,
     Boolean,
     CheckConstraint,
+    Date,
     DateTime,
     Dialect,
     ForeignKey,
@@ -190,11 +191,15 @@ class Purchase(Base):
     channel: Mapped[str] = mapped_column(String(20))  # in_shop | online | phone
     purchased_at: Mapped[datetime] = mapped_column(UTCDateTime)
     currency: Mapped[str] = mapped_column(String(3))
+    # What the customer paid: the lines less `discount` (vouchers redeemed against it).
     total: Mapped[int] = mapped_column(BigInteger)
+    discount: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     void_reason: Mapped[str | None] = mapped_column(Text)
+    # When the thank-you insert for this purchase was printed (None: still to print).
+    insert_printed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     lines: Mapped[list[PurchaseLine]] = relationship(
         order_by="PurchaseLine.position", cascade="all, delete-orphan"
@@ -222,3 +227,48 @@ class PurchaseLine(Base):
     )
     quantity: Mapped[int] = mapped_column(Integer)
     unit_price: Mapped[int] = mapped_column(BigInteger)
+
+
+class Voucher(Base):
+    """A discount slip with a code. Redemption lives in `VoucherRedemption`, unique per voucher,
+    so the database itself lets a code be used once, whichever till asks first."""
+
+    __tablename__ = "voucher"
+    __table_args__ = (
+        CheckConstraint("percent IS NULL OR (percent BETWEEN 1 AND 100)", name="percent"),
+        CheckConstraint("amount IS NULL OR amount > 0", name="amount"),
+        CheckConstraint("(percent IS NULL) <> (amount IS NULL)", name="one_discount"),
+        CheckConstraint("min_spend >= 0", name="min_spend"),
+        Index("ix_voucher_customer", "customer_id"),
+        Index("ix_voucher_issued", "issued_at"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))  # thank_you | welcome_back | goodwill | reward
+    percent: Mapped[int | None] = mapped_column(Integer)
+    amount: Mapped[int | None] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    min_spend: Mapped[int] = mapped_column(BigInteger, default=0)
+    expires_on: Mapped[date | None] = mapped_column(Date)
+    terms: Mapped[str] = mapped_column(Text, default="")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customer.id", ondelete="SET NULL"))
+    purchase_id: Mapped[int | None] = mapped_column(ForeignKey("purchase.id", ondelete="SET NULL"))
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    printed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    void_reason: Mapped[str | None] = mapped_column(Text)
+
+    customer: Mapped[Customer | None] = relationship()
+    redemption: Mapped[VoucherRedemption | None] = relationship(back_populates="voucher")
+
+
+class VoucherRedemption(Base):
+    __tablename__ = "voucher_redemption"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    voucher_id: Mapped[int] = mapped_column(ForeignKey("voucher.id"), unique=True)
+    purchase_id: Mapped[int] = mapped_column(ForeignKey("purchase.id"), index=True)
+    discount: Mapped[int] = mapped_column(BigInteger)
+    redeemed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+    voucher: Mapped[Voucher] = relationship(back_populates="redemption")
