@@ -21,9 +21,17 @@ POST_WORDING = "May we send you the occasional card or offer by post?"
 
 @dataclass(frozen=True)
 class ConsentChoice:
+    """A decision on one channel; `wording` is what the customer was shown (the channel's
+    standard wording when empty)."""
+
     granted: bool
     basis: str = "consent"
     wording: str = ""
+
+
+def has_postal_address(customer: Customer) -> bool:
+    """Enough of an address for a card to arrive."""
+    return bool(customer.address_line1 and customer.postcode)
 
 
 def record_consent(
@@ -35,12 +43,19 @@ def record_consent(
     source: str = "counter",
     when: datetime | None = None,
 ) -> Consent:
-    """Append a consent decision and update the customer's current state in the same unit."""
+    """Append a consent decision and update the customer's current state in the same unit.
+
+    A grant needs somewhere to send to: an email address for email, a postal address for post.
+    """
     if channel not in CHANNELS:
         raise InvalidInput("channel", f"Unknown marketing channel “{channel}”.")
     basis = choice.basis if choice.granted else "withdrawn"
-    if basis not in BASES:
+    if basis not in BASES or (choice.granted and basis == "withdrawn"):
         raise InvalidInput("basis", f"Unknown marketing basis “{choice.basis}”.")
+    if choice.granted and channel == "email" and not customer.email:
+        raise InvalidInput("email", "Email marketing needs an email address.")
+    if choice.granted and channel == "post" and not has_postal_address(customer):
+        raise InvalidInput("address", "Post marketing needs a postal address and postcode.")
     wording = choice.wording or (EMAIL_WORDING if channel == "email" else POST_WORDING)
     entry = Consent(
         customer_id=customer.id,

@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import phonenumbers
+from babel import Locale, UnknownLocaleError
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desktop.shop.consent import ConsentChoice, record_consent
+from desktop.shop.consent import ConsentChoice, has_postal_address, record_consent
 from desktop.shop.errors import InvalidInput, NotFound
-from desktop.shop.text import clean_line, clean_text, fold, words
+from desktop.shop.text import clean_line, clean_text, fold, inner_words, words
 from desktop.store.models import Customer, Tag
 
 
@@ -84,6 +85,23 @@ def postcode_key(postcode: str) -> str:
     return "".join(postcode.split()).upper()
 
 
+def countries(locale: str = "en_GB") -> list[tuple[str, str]]:
+    """(code, name) of every country a customer can live in, by name in the shop's language."""
+    try:
+        names = Locale.parse(locale).territories
+    except (UnknownLocaleError, ValueError):
+        names = Locale("en").territories
+    found = [(code, names.get(code, code)) for code in phonenumbers.SUPPORTED_REGIONS]
+    return sorted(found, key=lambda pair: fold(pair[1]))
+
+
+def _checked_country(value: str) -> str:
+    country = clean_line(value or "GB", "country", max_length=2).upper()
+    if country not in phonenumbers.SUPPORTED_REGIONS:
+        raise InvalidInput("country", f"“{value}” is not a country code (like GB or IE).")
+    return country
+
+
 def phone_search_words(phone: str | None, e164: str | None) -> list[str]:
     """Digits as people type them: international (447700…) and national (07700…)."""
     if not phone or not e164:
@@ -95,6 +113,7 @@ def phone_search_words(phone: str | None, e164: str | None) -> list[str]:
 
 def build_search_text(customer: Customer) -> str:
     parts = words(customer.name)
+    parts += [inner for word in parts for inner in inner_words(word)]
     # "O'Brien" and "Smith-Jones" are also found typed as one word.
     parts += ["".join(words(token)) for token in fold(customer.name).split()]
     if customer.email:
@@ -102,7 +121,8 @@ def build_search_text(customer: Customer) -> str:
         parts += [customer.email.casefold(), *words(local.replace(".", " ")), domain]
     parts += phone_search_words(customer.phone, customer.phone_key)
     if customer.postcode:
-        parts += [*words(customer.postcode), customer.postcode_key.lower()]
+        # "SW1A 1AA", "sw1a1aa" and "00-950" typed as "00950" all find it.
+        parts += [*words(customer.postcode), "".join(words(customer.postcode))]
     unique = dict.fromkeys(p for p in parts if p)
     return " ".join(unique)
 
@@ -129,8 +149,8 @@ def _tags(session: Session, names: list[str]) -> list[Tag]:
     return sorted(existing.values(), key=lambda t: fold(t.name))
 
 
-def _apply(session: Session, customer: Customer, details: CustomerDetails) -> None:
-    country = clean_line(details.country or "GB", "country", max_length=2).upper()
+def _apply_fields(customer: Customer, details: CustomerDetails) -> None:
+    country = _checked_country(details.country)
     customer.name = clean_line(details.name, "name", required=True)
     customer.sort_name = fold(customer.name)
     customer.email, customer.email_key = normalise_email(details.email)
@@ -145,8 +165,22 @@ def _apply(session: Session, customer: Customer, details: CustomerDetails) -> No
         details.birth_day, details.birth_month
     )
     customer.notes = clean_text(details.notes, "notes")
-    customer.tags = _tags(session, details.tags)
     customer.search_text = build_search_text(customer)
+
+
+def _apply(session: Session, customer: Customer, details: CustomerDetails) -> None:
+    _apply_fields(customer, details)
+    customer.tags = _tags(session, details.tags)
+
+
+def unsaved_customer(details: CustomerDetails) -> Customer:
+    """The customer `details` would make, checked but not added to any session: for asking
+    `duplicates.possible_duplicates` before saving. Raises InvalidInput like `create_customer`."""
+    customer = Customer()
+    _apply_fields(customer, details)
+    for name in details.tags:
+        clean_line(name, "tag", max_length=60)
+    return customer
 
 
 def create_customer(
@@ -163,12 +197,8 @@ def create_customer(
     session.add(customer)
     session.flush()
     if email_consent is not None:
-        if email_consent.granted and not customer.email:
-            raise InvalidInput("email", "Email marketing needs an email address.")
         record_consent(session, customer, "email", email_consent, source=source)
     if post_consent is not None:
-        if post_consent.granted and not (customer.address_line1 and customer.postcode):
-            raise InvalidInput("address", "Post marketing needs a postal address and postcode.")
         record_consent(session, customer, "post", post_consent, source=source)
     return customer
 
@@ -177,12 +207,16 @@ def update_customer(session: Session, customer_id: int, details: CustomerDetails
     """Change a customer's details (consents change through `record_consent` only)."""
     customer = get_customer(session, customer_id)
     _apply(session, customer, details)
+    # A permission cannot outlive the address it was for.
     if customer.email_marketing and not customer.email:
         record_consent(session, customer, "email", ConsentChoice(granted=False), source="edit")
+    if customer.post_marketing and not has_postal_address(customer):
+        record_consent(session, customer, "post", ConsentChoice(granted=False), source="edit")
     return customer
 
 
 def get_customer(session: Session, customer_id: int) -> Customer:
+    """The customer with this number; NotFound (with a message) when there is none."""
     customer = session.get(Customer, customer_id)
     if customer is None:
         raise NotFound(f"There is no customer number {customer_id}.")

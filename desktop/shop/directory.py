@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import Session
 
 from desktop.shop.text import words
@@ -13,6 +14,9 @@ from desktop.store import search_index
 from desktop.store.models import Customer
 
 PAGE_SIZE = 200
+# "07700 900123", "+44 (0)7700-900-123": a phone number typed the way it is written down.
+_PHONE_TYPED = re.compile(r"\+?[\d\s().\-/]*\d[\d\s().\-/]*", re.ASCII)
+_TRUNK_ZERO = re.compile(r"^\+\s*(\d+)\s*\(0\)", re.ASCII)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +56,19 @@ _COLUMNS = (
 )
 
 
+def search_terms(query: str) -> list[str]:
+    """The words a search looks for: folded words, or one run of digits for a phone number."""
+    typed = query.strip()
+    if _PHONE_TYPED.fullmatch(typed):
+        return ["".join(ch for ch in _TRUNK_ZERO.sub(r"\1", typed) if ch.isdigit())]
+    return words(typed)
+
+
+def count_customers(session: Session) -> int:
+    """How many customers the shop has."""
+    return session.scalar(select(func.count()).select_from(Customer)) or 0
+
+
 def browse(
     session: Session, query: str = "", after: PageKey | None = None, limit: int = PAGE_SIZE
 ) -> DirectoryPage:
@@ -59,8 +76,9 @@ def browse(
 
     Matching is by the start of any word of the name, email, phone or postcode, ignoring
     case and accents ("zoe" finds Zoë, "lukasz" finds Łukasz). Every typed word must match.
+    A phone number may be typed in national or international form, with or without spaces.
     """
-    terms = words(query)
+    terms = search_terms(query)
     statement = select(*_COLUMNS)
     if terms:
         dialect = session.get_bind().dialect.name

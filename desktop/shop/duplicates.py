@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from itertools import groupby
+from operator import attrgetter
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
-from desktop.shop.customers import build_search_text, get_customer
+from desktop.shop.customers import build_search_text, get_customer, postcode_key
 from desktop.shop.errors import InvalidInput
 from desktop.shop.purchases import refresh_customer_totals
+from desktop.shop.text import fold
 from desktop.store.models import Base, Consent, Customer, CustomerTag
 
 NAME_SIMILARITY = 0.85
@@ -18,6 +21,8 @@ NAME_SIMILARITY = 0.85
 
 @dataclass(frozen=True)
 class DuplicatePair:
+    """Two records that may be one person, and why they look alike."""
+
     first: Customer
     second: Customer
     reason: str  # "same email", "same phone", "similar name, same postcode"
@@ -77,48 +82,46 @@ def all_possible_duplicates(session: Session, limit: int = 500) -> list[Duplicat
             .having(func.count() > 1)
             .limit(limit)
         )
-        group: list[Customer] = list(
-            session.scalars(select(Customer).where(key.in_(shared)).order_by(key, Customer.id))
-        )
-        for i, a in enumerate(group):
-            for b in group[i + 1 :]:
-                if (a.id, b.id) in pairs:
-                    continue
-                reason = _reason(a, b)
-                if reason:
-                    pairs[(a.id, b.id)] = DuplicatePair(a, b, reason)
-    return sorted(pairs.values(), key=lambda p: (p.first.sort_name, p.first.id, p.second.id))[
-        :limit
-    ]
+        found = session.scalars(select(Customer).where(key.in_(shared)).order_by(key, Customer.id))
+        # Only people sharing this value are compared: a street of 40 is 780 pairs, not the
+        # whole directory squared.
+        for _value, same in groupby(found, key=attrgetter(key.key)):
+            group = list(same)
+            for i, a in enumerate(group):
+                for b in group[i + 1 :]:
+                    if (a.id, b.id) in pairs:
+                        continue
+                    reason = _reason(a, b)
+                    if reason:
+                        pairs[(a.id, b.id)] = DuplicatePair(a, b, reason)
+    ordered = sorted(pairs.values(), key=lambda p: (p.first.sort_name, p.first.id, p.second.id))
+    return ordered[:limit]
 
 
 def merge_customers(session: Session, keep_id: int, duplicate_id: int) -> Customer:
     """Fold `duplicate_id` into `keep_id`: every purchase, consent and other record moves over,
-    blank details are filled from the duplicate, notes are kept, then the duplicate goes."""
+    blank details are filled from the duplicate, notes are kept (with any email or phone that
+    differed), then the duplicate goes."""
     if keep_id == duplicate_id:
         raise InvalidInput("customer", "A customer cannot be merged with themselves.")
     keep = get_customer(session, keep_id)
     duplicate = get_customer(session, duplicate_id)
-    for name in ("email", "email_key", "phone", "phone_key", "birth_day", "birth_month"):
-        if getattr(keep, name) is None:
-            setattr(keep, name, getattr(duplicate, name))
-    if not keep.address_line1 and duplicate.address_line1:
-        for name in (
-            "address_line1",
-            "address_line2",
-            "town",
-            "postcode",
-            "postcode_key",
-            "country",
-        ):
-            setattr(keep, name, getattr(duplicate, name))
+    notes = [keep.notes]
     if duplicate.notes and duplicate.notes not in keep.notes:
-        keep.notes = f"{keep.notes}\n{duplicate.notes}".strip()
+        notes.append(duplicate.notes)
+    notes += _details_left_behind(keep, duplicate)
+    for names in (("email", "email_key"), ("phone", "phone_key"), ("birth_day", "birth_month")):
+        if getattr(keep, names[0]) is None:
+            for name in names:
+                setattr(keep, name, getattr(duplicate, name))
+    if not keep.address_line1 and duplicate.address_line1:
+        for name in _ADDRESS:
+            setattr(keep, name, getattr(duplicate, name))
+    keep.notes = "\n".join(n for n in notes if n).strip()
     keep.tags = sorted({*keep.tags, *duplicate.tags}, key=lambda t: t.name)
-
+    duplicate.tags = []
     keep.search_text = build_search_text(keep)
     session.flush()
-    session.execute(delete(CustomerTag).where(CustomerTag.customer_id == duplicate_id))
     _move_references(session, duplicate_id, keep_id)
     session.delete(duplicate)
     session.flush()
@@ -129,6 +132,25 @@ def merge_customers(session: Session, keep_id: int, duplicate_id: int) -> Custom
     session.flush()
     session.refresh(keep)
     return keep
+
+
+_ADDRESS = ("address_line1", "address_line2", "town", "postcode", "postcode_key", "country")
+
+
+def _details_left_behind(keep: Customer, duplicate: Customer) -> list[str]:
+    """Contact details of the duplicate that the kept record has other values for."""
+    kept = []
+    if keep.email_key and duplicate.email_key and keep.email_key != duplicate.email_key:
+        kept.append(f"Also used the email {duplicate.email}.")
+    if keep.phone_key and duplicate.phone_key and keep.phone_key != duplicate.phone_key:
+        kept.append(f"Also used the phone {duplicate.phone}.")
+    if keep.address_line1 and duplicate.address_line1:
+        other = ", ".join(p for p in (duplicate.address_line1, duplicate.postcode) if p)
+        if postcode_key(duplicate.postcode) != keep.postcode_key or (
+            fold(duplicate.address_line1) != fold(keep.address_line1)
+        ):
+            kept.append(f"Also lived at {other}.")
+    return kept
 
 
 def _move_references(session: Session, old_id: int, new_id: int) -> None:

@@ -19,6 +19,8 @@ HISTORY_LIMIT = 500
 
 @dataclass(frozen=True)
 class CustomerOverview:
+    """What the customer's page shows, read in one go."""
+
     customer: Customer
     purchases: list[Purchase]  # newest first, at most HISTORY_LIMIT, voided ones included
     purchase_count: int  # live (not voided) purchases in all
@@ -75,9 +77,13 @@ def describe_gap(days: float | None) -> str:
     if days < 1.5:
         return "about daily"
     if days < 10:
-        return f"about every {round(days)} days"
+        return _every(round(days), "day")
     if days < 60:
-        return f"about every {round(days / 7)} weeks"
+        return _every(round(days / 7), "week")
     if days < 600:
-        return f"about every {round(days / 30.4)} months"
+        return _every(round(days / 30.4), "month")
     return f"about every {round(days / 365.25, 1):g} years"
+
+
+def _every(count: int, unit: str) -> str:
+    return f"about every {unit}" if count == 1 else f"about every {count} {unit}s"

@@ -5,13 +5,22 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, insert, select, tuple_, update
+from sqlalchemy import func, insert, literal, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from desktop.shop.errors import AlreadyVoided, DuplicateReference, InvalidInput, NotFound
+from desktop.shop.money import MAX_AMOUNT
 from desktop.shop.settings import get_profile
 from desktop.shop.text import clean_line, clean_text
-from desktop.store.models import Counter, Customer, Product, Purchase, PurchaseLine, utc_now
+from desktop.store.models import (
+    Counter,
+    Customer,
+    Product,
+    Purchase,
+    PurchaseLine,
+    UTCDateTime,
+    utc_now,
+)
 
 CHANNELS = {"in_shop": "In shop", "online": "Online / parcel", "phone": "Phone"}
 REFERENCE_PREFIX = "P-"
@@ -50,6 +59,8 @@ class PurchaseRow:
     total: int
     currency: str
     voided: bool
+    voided_at: datetime | None = None
+    void_reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -100,6 +111,8 @@ def _checked_lines(session: Session, lines: list[LineInput]) -> list[PurchaseLin
             raise InvalidInput("quantity", f"The quantity on {where} is too large.")
         if line.unit_price < 0:
             raise InvalidInput("price", f"The price on {where} cannot be negative.")
+        if line.unit_price > MAX_AMOUNT:
+            raise InvalidInput("price", f"The price on {where} is too large.")
         checked.append(
             PurchaseLine(
                 position=position,
@@ -184,6 +197,7 @@ def refresh_customer_totals(session: Session, customer_id: int) -> None:
 
 
 def get_purchase(session: Session, purchase_id: int) -> Purchase:
+    """The purchase with that number; NotFound when there is none."""
     purchase = session.get(Purchase, purchase_id)
     if purchase is None:
         raise NotFound(f"There is no purchase number {purchase_id}.")
@@ -191,10 +205,19 @@ def get_purchase(session: Session, purchase_id: int) -> Purchase:
 
 
 def find_purchase(session: Session, reference: str) -> Purchase:
-    purchase = session.scalar(select(Purchase).where(Purchase.reference == reference.strip()))
-    if purchase is None:
-        raise NotFound(f"There is no purchase with the reference “{reference.strip()}”.")
-    return purchase
+    """The purchase a person typed the reference of: exactly as typed, in capitals, or just
+    the number of an automatic one ("123" finds P-000123)."""
+    typed = reference.strip()
+    if not typed:
+        raise InvalidInput("reference", "Please type the reference to look for.")
+    candidates = [typed, typed.upper()]
+    if typed.isdigit():
+        candidates.append(f"{REFERENCE_PREFIX}{int(typed):06d}")
+    for candidate in dict.fromkeys(candidates):
+        purchase = session.scalar(select(Purchase).where(Purchase.reference == candidate))
+        if purchase is not None:
+            return purchase
+    raise NotFound(f"There is no purchase with the reference “{typed}”.")
 
 
 def browse_purchases(
@@ -202,8 +225,10 @@ def browse_purchases(
     after: tuple[datetime, int] | None = None,
     limit: int = 200,
     customer_id: int | None = None,
+    reference: str | None = None,
 ) -> PurchasePage:
-    """Purchases newest first, a page at a time (keyset paging on time and id)."""
+    """Purchases newest first, a page at a time (keyset paging on time and id);
+    only one customer's, or only the one with `reference`, when given."""
     statement = (
         select(
             Purchase.id,
@@ -214,7 +239,8 @@ def browse_purchases(
             Purchase.channel,
             Purchase.total,
             Purchase.currency,
-            Purchase.voided_at.is_not(None),
+            Purchase.voided_at,
+            Purchase.void_reason,
         )
         .outerjoin(Customer, Customer.id == Purchase.customer_id)
         .order_by(Purchase.purchased_at.desc(), Purchase.id.desc())
@@ -222,9 +248,28 @@ def browse_purchases(
     )
     if customer_id is not None:
         statement = statement.where(Purchase.customer_id == customer_id)
+    if reference is not None:
+        statement = statement.where(Purchase.reference == reference)
     if after is not None:
-        statement = statement.where(tuple_(Purchase.purchased_at, Purchase.id) < tuple_(*after))
-    found = [PurchaseRow(*row) for row in session.execute(statement)]
+        # Typed as the column is, so the key compares as stored (UTC) whatever zone it carries.
+        key = tuple_(literal(after[0], UTCDateTime), literal(after[1]))
+        statement = statement.where(tuple_(Purchase.purchased_at, Purchase.id) < key)
+    found = [
+        PurchaseRow(
+            id=row.id,
+            reference=row.reference,
+            purchased_at=row.purchased_at,
+            customer_id=row.customer_id,
+            customer_name=row.name,
+            channel=row.channel,
+            total=row.total,
+            currency=row.currency,
+            voided=row.voided_at is not None,
+            voided_at=row.voided_at,
+            void_reason=row.void_reason,
+        )
+        for row in session.execute(statement)
+    ]
     if len(found) <= limit:
         return PurchasePage(found, None)
     last = found[limit - 1]

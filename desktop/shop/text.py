@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import unicodedata
 
 from desktop.shop.errors import InvalidInput
@@ -26,7 +25,13 @@ _SPECIAL = str.maketrans(
         "ð": "d",
     }
 )
-_WORD = re.compile(r"[\w@.+]+")
+# Kept inside a word so an email address or "+44…" stays one word; trimmed from its ends.
+_JOINERS = "@.+"
+# Invisible characters that break a line or reorder text on screen (spoofing a name).
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_REFUSED_CATEGORIES = frozenset({"Cc", "Cs", "Zl", "Zp"})
+# Scripts written without spaces between a family and a given name.
+_UNSPACED_SCRIPTS = ("CJK ", "HANGUL ", "HIRAGANA ", "KATAKANA ")
 
 
 def fold(value: str) -> str:
@@ -36,15 +41,44 @@ def fold(value: str) -> str:
     return stripped.casefold()
 
 
+def _is_word_character(ch: str) -> bool:
+    # Letters, digits and marks, as SQLite's unicode61 tokenizer sees them (so Hindi vowel
+    # signs stay inside their word); "_" and other punctuation separate words.
+    return unicodedata.category(ch)[0] in "LNM" or ch in _JOINERS
+
+
 def words(value: str) -> list[str]:
-    """Folded search words; punctuation other than @ . + separates words."""
-    return [w.strip(".") or w for w in _WORD.findall(fold(value)) if w.strip(".")]
+    """Folded search words; punctuation other than @ . + inside a word separates words."""
+    found: list[str] = []
+    current: list[str] = []
+    for ch in fold(value) + " ":
+        if _is_word_character(ch):
+            current.append(ch)
+        elif current:
+            found.append("".join(current).strip(_JOINERS))
+            current = []
+    return [word for word in found if word]
+
+
+def _unspaced(ch: str) -> bool:
+    return unicodedata.name(ch, "").startswith(_UNSPACED_SCRIPTS)
+
+
+def inner_words(word: str) -> list[str]:
+    """Tails of a word written without spaces, so '雷' finds '李雷' ('李' already does)."""
+    if not any(_unspaced(ch) for ch in word):
+        return []
+    return [word[start:] for start in range(1, min(len(word), 12))]
+
+
+def _refused(ch: str) -> bool:
+    return unicodedata.category(ch) in _REFUSED_CATEGORIES or ch in _BIDI_CONTROLS
 
 
 def clean_line(value: str, field: str, *, max_length: int = 200, required: bool = False) -> str:
     """One line of text a person typed: trimmed, NFC, no control characters."""
     cleaned = unicodedata.normalize("NFC", value.strip())
-    if any(unicodedata.category(ch) == "Cc" for ch in cleaned):
+    if any(_refused(ch) for ch in cleaned):
         raise InvalidInput(
             field, f"The {field} contains a control character (such as a line break)."
         )
@@ -57,8 +91,10 @@ def clean_line(value: str, field: str, *, max_length: int = 200, required: bool 
 
 def clean_text(value: str, field: str, *, max_length: int = 5000) -> str:
     """Multi-line text (notes): line breaks and tabs allowed, other control characters not."""
-    cleaned = unicodedata.normalize("NFC", value.strip()).replace("\r\n", "\n")
-    if any(unicodedata.category(ch) == "Cc" and ch not in "\n\t" for ch in cleaned):
+    cleaned = unicodedata.normalize("NFC", value.strip())
+    cleaned = cleaned.replace("\r\n", "\n").replace("\r", "\n")
+    cleaned = cleaned.replace("\u2028", "\n").replace("\u2029", "\n")
+    if any(_refused(ch) and ch not in "\n\t" for ch in cleaned):
         raise InvalidInput(field, f"The {field} contains a control character.")
     if len(cleaned) > max_length:
         raise InvalidInput(field, f"The {field} is too long (at most {max_length} characters).")
