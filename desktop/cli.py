@@ -55,6 +55,11 @@ def build_parser() -> argparse.ArgumentParser:
     smoke = commands.add_parser("smoke", help="open the window offscreen, visit every page, exit")
     _db_argument(smoke)
     smoke.set_defaults(handler=_smoke)
+
+    from desktop import cli_loyalty, cli_printing
+
+    for capability in (cli_printing, cli_loyalty):
+        capability.add_commands(commands)
     return parser
 
 

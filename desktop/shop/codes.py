@@ -8,6 +8,7 @@ neighbours, is caught before the database is asked.
 from __future__ import annotations
 
 import secrets
+import unicodedata
 
 from desktop.shop.errors import InvalidInput
 
@@ -40,16 +41,29 @@ def format_code(code: str) -> str:
     return "-".join(code[i : i + GROUP] for i in range(0, len(code), GROUP))
 
 
+def _separator(ch: str) -> bool:
+    # Spaces of any kind (a scanner's Enter, a tab), and every dash a PDF or a word processor
+    # may have put in when the code was copied.
+    return ch.isspace() or ch == "_" or unicodedata.category(ch) == "Pd"
+
+
+def _shown(ch: str) -> str:
+    return ch if ch.isprintable() else f"U+{ord(ch):04X}"
+
+
 def parse_code(text: str, *, length: int = 12, what: str = "code") -> str:
     """What was typed or scanned -> the code as stored; forgives case, spaces, dashes, O/0, I/L/1.
 
     Raises InvalidInput saying what is wrong (length, a stray character, a typo)."""
-    cleaned = "".join(ch for ch in text.upper() if ch not in " -_\t").translate(_FORGIVEN)
+    # NFKC turns full-width letters (typed with an East Asian input method) into plain ones.
+    normalised = unicodedata.normalize("NFKC", text).upper()
+    cleaned = "".join(ch for ch in normalised if not _separator(ch)).translate(_FORGIVEN)
     if not cleaned:
         raise InvalidInput(what, f"Please scan or type the {what}.")
     stray = sorted({ch for ch in cleaned if ch not in _VALUE})
     if stray:
-        raise InvalidInput(what, f"A {what} has no “{''.join(stray)}” in it: please check it.")
+        shown = " ".join(_shown(ch) for ch in stray[:5])
+        raise InvalidInput(what, f"A {what} has no “{shown}” in it: please check it.")
     if len(cleaned) != length:
         raise InvalidInput(
             what, f"A {what} has {length} characters; this has {len(cleaned)}: please check it."

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from desktop.shop.consent import ConsentChoice, has_postal_address, record_consent
 from desktop.shop.errors import InvalidInput, NotFound
-from desktop.shop.text import clean_line, clean_text, fold, inner_words, words
+from desktop.shop.text import clean_line, clean_text, fold, inner_words, typed_digits, words
 from desktop.store.models import Customer, Tag
 
 
@@ -112,10 +112,12 @@ def phone_search_words(phone: str | None, e164: str | None) -> list[str]:
 
 
 def build_search_text(customer: Customer) -> str:
-    parts = words(customer.name)
-    parts += [inner for word in parts for inner in inner_words(word)]
+    name_words = words(customer.name)
+    parts = [*name_words, *(inner for word in name_words for inner in inner_words(word))]
     # "O'Brien" and "Smith-Jones" are also found typed as one word.
     parts += ["".join(words(token)) for token in fold(customer.name).split()]
+    # Searching treats digits typed like a phone number as one run; so must the index.
+    parts += [d for typed in (customer.name, *name_words) if (d := typed_digits(typed))]
     if customer.email:
         local, _, domain = customer.email.casefold().partition("@")
         parts += [customer.email.casefold(), *words(local.replace(".", " ")), domain]

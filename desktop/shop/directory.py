@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import Session
 
-from desktop.shop.text import words
+from desktop.shop.text import typed_digits, words
 from desktop.store import search_index
 from desktop.store.models import Customer
 
 PAGE_SIZE = 200
-# "07700 900123", "+44 (0)7700-900-123": a phone number typed the way it is written down.
-_PHONE_TYPED = re.compile(r"\+?[\d\s().\-/]*\d[\d\s().\-/]*", re.ASCII)
-_TRUNK_ZERO = re.compile(r"^\+\s*(\d+)\s*\(0\)", re.ASCII)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +39,7 @@ class DirectoryPage:
     next_key: PageKey | None
 
 
+# In CustomerRow's order, then the sort key.
 _COLUMNS = (
     Customer.id,
     Customer.name,
@@ -58,10 +55,8 @@ _COLUMNS = (
 
 def search_terms(query: str) -> list[str]:
     """The words a search looks for: folded words, or one run of digits for a phone number."""
-    typed = query.strip()
-    if _PHONE_TYPED.fullmatch(typed):
-        return ["".join(ch for ch in _TRUNK_ZERO.sub(r"\1", typed) if ch.isdigit())]
-    return words(typed)
+    digits = typed_digits(query)
+    return [digits] if digits is not None else words(query)
 
 
 def count_customers(session: Session) -> int:
@@ -94,13 +89,9 @@ def browse(
             statement = statement.where(tuple_(Customer.sort_name, Customer.id) > tuple_(*after))
         statement = statement.order_by(Customer.sort_name, Customer.id).limit(limit + 1)
     found = session.execute(statement).all()
-    rows = [
-        CustomerRow(
-            r.id, r.name, r.email, r.phone, r.postcode, r.last_seen_at, r.visit_count, r.total_spent
-        )
-        for r in found[:limit]
-    ]
+    # Positional access: a named attribute per cell costs more than the query itself.
+    rows = [CustomerRow(*row[:8]) for row in found[:limit]]
     if len(found) <= limit:
         return DirectoryPage(rows, None)
     last = found[limit - 1]
-    return DirectoryPage(rows, last.id if terms else (last.sort_name, last.id))
+    return DirectoryPage(rows, last[0] if terms else (last[8], last[0]))

@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from desktop.shop.errors import InvalidInput
 
 # Letters NFKD does not take apart into base + accent.
+# Applied after case folding, so lower case is enough.
 _SPECIAL = str.maketrans(
     {
         "ł": "l",
-        "Ł": "l",
         "ø": "o",
-        "Ø": "o",
         "đ": "d",
-        "Đ": "d",
         "æ": "ae",
-        "Æ": "ae",
         "œ": "oe",
-        "Œ": "oe",
         "ħ": "h",
         "ı": "i",
         "þ": "th",
@@ -30,15 +27,31 @@ _JOINERS = "@.+"
 # Invisible characters that break a line or reorder text on screen (spoofing a name).
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 _REFUSED_CATEGORIES = frozenset({"Cc", "Cs", "Zl", "Zp"})
+# "07700 900123", "+44 (0)7700-900-123": a phone number typed the way it is written down.
+_PHONE_TYPED = re.compile(r"\+?[\d\s().\-/]*\d[\d\s().\-/]*", re.ASCII)
+_TRUNK_ZERO = re.compile(r"^\+\s*(\d+)\s*\(0\)", re.ASCII)
 # Scripts written without spaces between a family and a given name.
 _UNSPACED_SCRIPTS = ("CJK ", "HANGUL ", "HIRAGANA ", "KATAKANA ")
 
 
+def _fold_once(value: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", value.casefold().translate(_SPECIAL))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
 def fold(value: str) -> str:
-    """Case- and accent-free form: 'Łukasz Ó'Brien' -> "lukasz o'brien", 'Ελένη' -> 'ελενη'."""
-    decomposed = unicodedata.normalize("NFKD", value.translate(_SPECIAL))
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return stripped.casefold()
+    """Case- and accent-free form: 'Łukasz Ó'Brien' -> "lukasz o'brien", 'Ελένη' -> 'ελενη'.
+
+    Folding a folded word changes nothing, so a word typed as shown in a list finds its row.
+    """
+    folded = _fold_once(value)
+    # A few letters need a second pass (a case fold that yields a decomposable letter).
+    for _ in range(3):
+        again = _fold_once(folded)
+        if again == folded:
+            break
+        folded = again
+    return folded
 
 
 def _is_word_character(ch: str) -> bool:
@@ -57,7 +70,17 @@ def words(value: str) -> list[str]:
         elif current:
             found.append("".join(current).strip(_JOINERS))
             current = []
-    return [word for word in found if word]
+    # A run of marks alone (a stray vowel sign) is no word the search index can find.
+    return [word for word in found if any(unicodedata.category(ch)[0] in "LN" for ch in word)]
+
+
+def typed_digits(value: str) -> str | None:
+    """The digits of text typed like a phone number ('+44 (0)7700 900-123' -> '447700900123');
+    None for anything else."""
+    typed = value.strip()
+    if not _PHONE_TYPED.fullmatch(typed):
+        return None
+    return "".join(ch for ch in _TRUNK_ZERO.sub(r"\1", typed) if ch.isdigit())
 
 
 def _unspaced(ch: str) -> bool:

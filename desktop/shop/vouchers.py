@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Literal
 
-from sqlalchemy import select
+from babel.dates import format_date
+from sqlalchemy import ColumnElement, and_, or_, select, tuple_
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from desktop.shop.codes import format_code, new_code, parse_code
 from desktop.shop.errors import InvalidInput, NotFound, ShopError
@@ -16,7 +19,7 @@ from desktop.shop.money import format_money
 from desktop.shop.purchases import get_purchase, refresh_customer_totals
 from desktop.shop.settings import get_profile
 from desktop.shop.text import clean_line
-from desktop.store.models import Customer, Voucher, VoucherRedemption, utc_now
+from desktop.store.models import Customer, Purchase, Setting, Voucher, VoucherRedemption, utc_now
 
 KINDS = {
     "thank_you": "Thank you",
@@ -25,6 +28,12 @@ KINDS = {
     "reward": "Loyalty reward",
 }
 CODE_LENGTH = 12
+VALIDITY_KEY = "vouchers.validity_days"
+DEFAULT_VALIDITY_DAYS = 90
+MAX_VALIDITY_DAYS = 3 * 366
+
+VoucherState = Literal["unused", "redeemed", "expired", "void"]
+STATES: tuple[VoucherState, ...] = ("unused", "redeemed", "expired", "void")
 
 
 class VoucherRefused(ShopError):
@@ -39,15 +48,31 @@ class VoucherTerms:
     percent: int | None = None
     amount: int | None = None
     min_spend: int = 0
-    expires_on: date | None = None
+    expires_on: date | None = None  # None: the shop's usual validity from today
     terms: str = ""
     customer_id: int | None = None  # None: for the bearer
     reason: str = ""
     purchase_id: int | None = None  # the purchase that earned it, if any
 
 
-def issue_voucher(session: Session, terms: VoucherTerms) -> Voucher:
-    """A new voucher with a fresh, unique code."""
+def validity_days(session: Session) -> int:
+    """How many days a voucher stays valid when no expiry date is chosen (90 until changed)."""
+    row = session.get(Setting, VALIDITY_KEY)
+    return DEFAULT_VALIDITY_DAYS if row is None else int(json.loads(row.value))
+
+
+def set_validity_days(session: Session, days: int) -> int:
+    """Change the usual validity of new vouchers (vouchers already issued keep their date)."""
+    if not 1 <= days <= MAX_VALIDITY_DAYS:
+        raise InvalidInput(
+            "validity", f"A voucher's validity must be between 1 and {MAX_VALIDITY_DAYS} days."
+        )
+    session.merge(Setting(key=VALIDITY_KEY, value=json.dumps(days)))
+    return days
+
+
+def check_terms(terms: VoucherTerms, today: date | None = None) -> None:
+    """Raise InvalidInput naming the field when the terms could not make a voucher."""
     if terms.kind not in KINDS:
         raise InvalidInput("kind", f"Unknown kind of voucher “{terms.kind}”.")
     if (terms.percent is None) == (terms.amount is None):
@@ -58,10 +83,19 @@ def issue_voucher(session: Session, terms: VoucherTerms) -> Voucher:
         raise InvalidInput("value", "The amount off must be more than zero.")
     if terms.min_spend < 0:
         raise InvalidInput("minimum spend", "The minimum spend cannot be negative.")
-    if terms.expires_on is not None and terms.expires_on < date.today():
+    if terms.expires_on is not None and terms.expires_on < (today or date.today()):
         raise InvalidInput("expiry", "The expiry date is already past.")
+
+
+def issue_voucher(session: Session, terms: VoucherTerms) -> Voucher:
+    """A new voucher with a fresh, unique code; without an expiry date it lasts the shop's
+    usual validity (`validity_days`) from today."""
+    check_terms(terms)
     if terms.customer_id is not None and session.get(Customer, terms.customer_id) is None:
         raise NotFound(f"There is no customer number {terms.customer_id}.")
+    if terms.purchase_id is not None:
+        get_purchase(session, terms.purchase_id)
+    expires_on = terms.expires_on or date.today() + timedelta(days=validity_days(session))
     voucher = Voucher(
         code=_unused_code(session),
         kind=terms.kind,
@@ -69,7 +103,7 @@ def issue_voucher(session: Session, terms: VoucherTerms) -> Voucher:
         amount=terms.amount,
         currency=get_profile(session).currency,
         min_spend=terms.min_spend,
-        expires_on=terms.expires_on,
+        expires_on=expires_on,
         terms=clean_line(terms.terms, "terms", max_length=300),
         reason=clean_line(terms.reason, "reason", max_length=300),
         customer_id=terms.customer_id,
@@ -144,6 +178,10 @@ def redeem_voucher(session: Session, typed: str, purchase_id: int) -> VoucherRed
     purchase = get_purchase(session, purchase_id)
     if purchase.voided_at is not None:
         raise VoucherRefused(f"Purchase {purchase.reference} is void.")
+    if voucher.purchase_id == purchase.id:
+        raise VoucherRefused(
+            f"This voucher was earned by purchase {purchase.reference}: it is for the next one."
+        )
     if purchase.currency != voucher.currency:
         raise VoucherRefused(
             f"This voucher is in {voucher.currency}, the purchase in {purchase.currency}."
@@ -155,9 +193,9 @@ def redeem_voucher(session: Session, typed: str, purchase_id: int) -> VoucherRed
     redemption = VoucherRedemption(
         voucher_id=voucher.id, purchase_id=purchase.id, discount=discount
     )
-    session.add(redemption)
     try:
         with session.begin_nested():
+            session.add(redemption)
             session.flush()
     except IntegrityError:
         raise VoucherRefused("This voucher was just used at another till.") from None
@@ -183,6 +221,121 @@ def void_voucher(session: Session, voucher_id: int, reason: str) -> Voucher:
     return voucher
 
 
+@dataclass(frozen=True, slots=True)
+class VoucherRow:
+    """One line of the vouchers list."""
+
+    id: int
+    code: str
+    kind: str
+    percent: int | None
+    amount: int | None
+    currency: str
+    min_spend: int
+    expires_on: date | None
+    customer_id: int | None
+    customer_name: str | None
+    issued_at: datetime
+    printed_at: datetime | None
+    state: VoucherState
+    redeemed_at: datetime | None
+    redeemed_on: str | None  # the reference of the purchase it was used on
+
+
+@dataclass(frozen=True)
+class VoucherPage:
+    rows: list[VoucherRow] = field(default_factory=list)
+    next_key: tuple[datetime, int] | None = None
+
+
+def _in_state(state: VoucherState, today: date) -> list[ColumnElement[bool]]:
+    used = VoucherRedemption.id.is_not(None)
+    live = and_(Voucher.voided_at.is_(None), VoucherRedemption.id.is_(None))
+    expired = and_(Voucher.expires_on.is_not(None), Voucher.expires_on < today)
+    if state == "redeemed":
+        return [used]
+    if state == "void":
+        return [Voucher.voided_at.is_not(None)]
+    if state == "expired":
+        return [live, expired]
+    return [live, or_(Voucher.expires_on.is_(None), Voucher.expires_on >= today)]
+
+
+def _state_of(voucher: Voucher, redeemed: bool, today: date) -> VoucherState:
+    if redeemed:
+        return "redeemed"
+    if voucher.voided_at is not None:
+        return "void"
+    if voucher.expires_on is not None and voucher.expires_on < today:
+        return "expired"
+    return "unused"
+
+
+def list_vouchers(
+    session: Session,
+    *,
+    state: VoucherState | Literal["all"] = "all",
+    customer_id: int | None = None,
+    limit: int = 200,
+    after: tuple[datetime, int] | None = None,
+    today: date | None = None,
+) -> VoucherPage:
+    """Vouchers newest first, a page at a time (keyset paging on issue time and id)."""
+    if state != "all" and state not in STATES:
+        raise InvalidInput("state", f"Unknown voucher state “{state}”.")
+    day = today or date.today()
+    used_on = aliased(Purchase)
+    statement = (
+        select(Voucher, Customer.name, VoucherRedemption.redeemed_at, used_on.reference)
+        .outerjoin(Customer, Customer.id == Voucher.customer_id)
+        .outerjoin(VoucherRedemption, VoucherRedemption.voucher_id == Voucher.id)
+        .outerjoin(used_on, used_on.id == VoucherRedemption.purchase_id)
+        .order_by(Voucher.issued_at.desc(), Voucher.id.desc())
+        .limit(limit + 1)
+    )
+    if state != "all":
+        statement = statement.where(*_in_state(state, day))
+    if customer_id is not None:
+        statement = statement.where(Voucher.customer_id == customer_id)
+    if after is not None:
+        statement = statement.where(tuple_(Voucher.issued_at, Voucher.id) < tuple_(*after))
+    rows = [
+        VoucherRow(
+            id=voucher.id,
+            code=voucher.code,
+            kind=voucher.kind,
+            percent=voucher.percent,
+            amount=voucher.amount,
+            currency=voucher.currency,
+            min_spend=voucher.min_spend,
+            expires_on=voucher.expires_on,
+            customer_id=voucher.customer_id,
+            customer_name=owner_name,
+            issued_at=voucher.issued_at,
+            printed_at=voucher.printed_at,
+            state=_state_of(voucher, redeemed_at is not None, day),
+            redeemed_at=redeemed_at,
+            redeemed_on=reference,
+        )
+        for voucher, owner_name, redeemed_at, reference in session.execute(statement)
+    ]
+    if len(rows) <= limit:
+        return VoucherPage(rows, None)
+    last = rows[limit - 1]
+    return VoucherPage(rows[:limit], (last.issued_at, last.id))
+
+
+def unprinted_vouchers(session: Session, today: date | None = None) -> list[Voucher]:
+    """Usable vouchers whose slip was never printed, oldest first (for one batch of slips)."""
+    statement = (
+        select(Voucher)
+        .outerjoin(VoucherRedemption, VoucherRedemption.voucher_id == Voucher.id)
+        .where(Voucher.printed_at.is_(None), *_in_state("unused", today or date.today()))
+        .order_by(Voucher.issued_at, Voucher.id)
+    )
+    return list(session.scalars(statement))
+
+
 def describe_value(voucher: Voucher, locale: str = "en_GB") -> str:
     """'10% off' or '£5.00 off'."""
     if voucher.percent is not None:
@@ -198,7 +351,7 @@ def describe_conditions(voucher: Voucher, locale: str = "en_GB") -> str:
             f"when you spend {format_money(voucher.min_spend, voucher.currency, locale)} or more"
         )
     if voucher.expires_on:
-        parts.append(f"valid until {_day(voucher.expires_on)}")
+        parts.append(f"valid until {_day(voucher.expires_on, locale)}")
     parts.append("one use only")
     if voucher.customer_id is not None and voucher.customer is not None:
         parts.append(f"for {voucher.customer.name}")
@@ -211,6 +364,5 @@ def _local(moment: datetime) -> str:
     return f"{local.day} {local:%b %Y at %H:%M}"
 
 
-def _day(day: date) -> str:
-    # %-d is not portable (Windows), so the day number is written by hand.
-    return f"{day.day} {day:%B %Y}"
+def _day(day: date, locale: str = "en_GB") -> str:
+    return str(format_date(day, "d MMMM y", locale=locale))

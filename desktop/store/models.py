@@ -272,3 +272,8 @@ class VoucherRedemption(Base):
     redeemed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
 
     voucher: Mapped[Voucher] = relationship(back_populates="redemption")
+
+
+# Each capability's tables live in their own module; importing them here means every use of the
+# models (the app, Alembic, the tests) knows the whole schema.
+from desktop.store import models_loyalty, models_reminders  # noqa: E402, F401

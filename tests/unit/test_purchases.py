@@ -178,13 +178,13 @@ def test_voiding_needs_a_reason(shop: ShopDatabase) -> None:
 def test_a_bad_line_is_refused_naming_it_and_nothing_is_written(
     shop: ShopDatabase, second_line: tuple[str, int, int], field: str, words: str
 ) -> None:
-    李雷 = _customer(shop, "李雷 🍵")
+    li_lei = _customer(shop, "李雷 🍵")
     with pytest.raises(InvalidInput, match=words) as caught:
-        _sale(shop, ("Tea", 1, 350), second_line, customer_id=李雷)
+        _sale(shop, ("Tea", 1, 350), second_line, customer_id=li_lei)
     assert caught.value.field == field
     assert _counts(shop) == (0, 0)
     with shop.read() as session:
-        assert get_customer(session, 李雷).visit_count == 0
+        assert get_customer(session, li_lei).visit_count == 0
     # The failed attempt did not use up a reference number either.
     assert _sale(shop, ("Tea", 1, 350)).reference == "P-000001"
 

@@ -1,0 +1,778 @@
+"""The sample shop: a believable tea, coffee and pottery shop with years of customers and sales.
+
+Built for trying the app and for `make bench` (100,000 customers and a million purchases in
+well under a minute), so rows are made as plain tuples and handed to `store.bulk` in one
+transaction; every derived value is computed the way the shop's own functions compute it.
+
+Determinism: the content depends only on the seed and the day the history ends. The history runs
+up to the start of `DemoOptions.today` (UTC; default: today), so no purchase lies in the future
+and the same seed on the same day gives the same rows. Names come from Faker, so the same shop
+also needs the same Faker (and Python) version.
+"""
+
+from __future__ import annotations
+
+import calendar
+import random
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from functools import cache
+
+from faker import Faker
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session
+
+from desktop.shop.catalogue import add_category, add_product
+from desktop.shop.consent import EMAIL_WORDING, POST_WORDING
+from desktop.shop.customers import build_search_text, normalise_email, normalise_phone, postcode_key
+from desktop.shop.errors import ShopError
+from desktop.shop.purchases import REFERENCE_PREFIX
+from desktop.shop.settings import ShopProfile, get_profile, is_set_up, save_profile
+from desktop.shop.text import fold
+from desktop.store.bulk import BulkLoader, bulk_load
+from desktop.store.models import (
+    Category,
+    Consent,
+    Counter,
+    Customer,
+    CustomerTag,
+    Product,
+    Purchase,
+    PurchaseLine,
+    Tag,
+)
+from desktop.store.shopfile import ShopDatabase
+
+DAY = 86_400
+CHUNK = 50_000
+
+PROFILE = ShopProfile(
+    name="Hollybank Tea & Pottery",
+    address="112 Gloucester Road\nBristol\nBS7 8BA",
+    phone="0117 496 0321",
+    website="hollybank.example",
+    email="hello@hollybank.example",
+    currency="GBP",
+    locale="en_GB",
+)
+
+# "Category (SKU prefix)", then its products as "name | price in pence".
+CATALOGUE_TEXT = """
+Tea (TEA)
+English Breakfast 250 g | 650
+Earl Grey Blue Flower 100 g | 795
+Darjeeling First Flush 100 g | 1150
+Assam Golden Tips 100 g | 850
+Lapsang Souchong 100 g | 825
+Sencha 100 g | 900
+Jasmine Pearls 50 g | 1250
+Rooibos Vanilla 100 g | 675
+Peppermint Leaf 50 g | 495
+Chamomile Flowers 50 g | 550
+Masala Chai Blend 100 g | 725
+Milk Oolong 50 g | 1095
+Coffee (COF)
+House Espresso Beans 250 g | 850
+Colombia Huila 250 g | 925
+Ethiopia Yirgacheffe 250 g | 1050
+Swiss Water Decaf 250 g | 900
+Brazil Cerrado 250 g | 795
+Guatemala Antigua 250 g | 975
+Cafetière Blend 500 g | 1450
+Sumatra Mandheling 250 g | 995
+Kenya AA 250 g | 1095
+Costa Rica Tarrazú 250 g | 1025
+Ceramics (CER)
+Stoneware Mug – Sage | 1800
+Speckled Mug – Oat | 1800
+Celadon Teapot, 4 cups | 4200
+Tea Bowl – Tenmoku | 2200
+Pour-over Dripper | 2800
+Milk Jug | 1600
+Side Plate | 1400
+Sugar Bowl with Lid | 1900
+Espresso Cup & Saucer | 1500
+Serving Bowl | 3400
+Gifts (GFT)
+Tea Tasting Gift Box | 2400
+Coffee Lover's Hamper | 4500
+Beeswax Candle | 1250
+Linen Tea Towel | 1100
+Wildflower Honey 340 g | 850
+Shortbread Tin | 900
+Sea Salt Dark Chocolate | 450
+Tea Infuser | 650
+Gift Wrapping | 300
+Greeting Card | 350
+Plants (PLT)
+Golden Pothos, 12 cm pot | 950
+Snake Plant, 14 cm pot | 1600
+Peace Lily | 1800
+Mini Cactus Trio | 1200
+Fiddle Leaf Fig | 3500
+Basil Herb Pot | 350
+White Orchid | 2200
+Spider Plant | 850
+Terracotta Pot 14 cm | 600
+Stationery (STN)
+A5 Dotted Notebook | 1200
+Recycled Pocket Notebook | 450
+Fountain Pen – Navy | 2500
+Letterpress Card Set | 950
+Washi Tape Trio | 650
+Desk Calendar | 1400
+Pencil Set | 550
+Envelope Pack | 400
+Pressed Flower Bookmark | 350
+"""
+
+# "town | postcode districts | phone area code and the first digit after it"; the first
+# LOCAL_TOWNS are near the shop, where people who come in live.
+TOWNS_TEXT = """
+Bristol | BS6 BS7 BS3 | 0117 9
+Bath | BA1 BA2 | 01225
+Keynsham | BS31 | 0117 9
+Portishead | BS20 | 01275
+Thornbury | BS35 | 01454
+London | N1 E8 SE15 SW4 | 020 7
+Manchester | M20 M21 | 0161
+Oxford | OX4 | 01865
+Brighton | BN1 BN2 | 01273
+Norwich | NR2 | 01603
+Exeter | EX4 | 01392
+Glasgow | G12 | 0141
+Liverpool | L17 | 0151
+York | YO10 | 01904
+"""
+LOCAL_TOWNS = 5
+INWARD_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
+# Mobile ranges that phonenumbers holds valid, and British (not Manx or Channel Islands).
+MOBILE_PREFIXES = """0740 0741 0742 0743 0744 0745 0746 0747 0748 0749 0751 0753 0754 0755 0756
+0757 0758 0759 0771 0772 0773 0774 0775 0776 0777 0780 0781 0784 0785 0786 0787 0788""".split()
+
+# The languages people's names come from, and how many in a hundred.
+LOCALES = """en_GB:56 pl_PL:6 en_IE:4 de_DE:4 fr_FR:4 zh_CN:4 el_GR:3 ru_RU:3 es_ES:3 it_IT:3
+uk_UA:2 ja_JP:2 tr_TR:2 pt_PT:2 ar_AA:1 hi_IN:1"""
+FAMILY_NAME_FIRST = {"zh_CN", "ja_JP"}
+IRISH_FIRST = ("Zoë", "Siobhán", "Seán", "Renée", "Chloë", "Niamh", "Aoife", "Éabha")
+IRISH_LAST = ("O'Brien", "Ó'Brien", "D'Arcy", "O'Neill", "Smith-Jones", "Ní Bhriain")
+EMOJI = ("🌻", "🌿", "☕", "🎉", "🐝", "🍵")
+# Reserved domains (RFC 2606/6761): trying a campaign on the sample shop emails nobody real.
+EMAIL_DOMAINS = ("example.com", "example.org", "example.net", "mail.example", "post.example")
+STREET_KINDS = ("Road", "Street", "Lane", "Close", "Avenue", "Gardens", "Terrace")
+
+TAGS = ("Regular", "Tea club", "Gift buyer", "Plant lover", "Trade", "Staff")
+NOTES = (
+    "Prefers loose-leaf to bags.",
+    "Allergic to lilies.",
+    "Collects the Tenmoku range.",
+    "Likes a call when the first flush arrives.",
+    "Hard of hearing: please speak up.",
+)
+SOFT_OPT_IN_WORDING = (
+    "As a customer you'll get the occasional email about things like what you bought; "
+    "untick this box, or unsubscribe any time, to stop them."
+)
+VOID_REASONS = ("Rung up twice", "Changed their mind", "Wrong item scanned", "Card declined")
+GIFT_NOTES = ("Gift wrapped", "Gift message: Happy birthday, Mum!", "Please leave in the porch.")
+
+CHANNELS = ("in_shop", "online", "phone")
+# Per habit (mostly in the shop, online, by phone): the chance of in shop, and of not by phone.
+CHANNEL_HABITS = ((0.86, 0.96), (0.10, 0.95), (0.35, 0.45))
+# How people come: (segment, share of customers); see _visit_days.
+SEGMENTS = {
+    "weekly": 0.02,
+    "monthly": 0.11,
+    "seasonal": 0.10,
+    "occasional": 0.31,
+    "one_off": 0.35,
+    "lapsed": 0.08,
+    "never": 0.03,
+}
+
+
+def _parse_catalogue() -> list[tuple[str, str, list[tuple[str, int]]]]:
+    shelves: list[tuple[str, str, list[tuple[str, int]]]] = []
+    for line in CATALOGUE_TEXT.strip().splitlines():
+        if " | " in line:
+            name, price = line.split(" | ")
+            shelves[-1][2].append((name, int(price)))
+        else:
+            category, prefix = line.removesuffix(")").split(" (")
+            shelves.append((category, prefix, []))
+    return shelves
+
+
+@dataclass(frozen=True)
+class _Town:
+    name: str
+    districts: list[str]
+    area_code: str
+    lead: str  # the first digit of local numbers that are valid there ("" for any)
+
+
+def _parse_towns() -> list[_Town]:
+    towns = []
+    for line in TOWNS_TEXT.strip().splitlines():
+        name, districts, phone = line.split(" | ")
+        area_code, _, lead = phone.partition(" ")
+        towns.append(_Town(name, districts.split(), area_code, lead))
+    return towns
+
+
+CATALOGUE = _parse_catalogue()
+TOWNS = _parse_towns()
+
+
+@dataclass(frozen=True)
+class DemoOptions:
+    customers: int = 2000
+    years: float = 3
+    seed: int = 1
+    today: date | None = None  # the history ends at the start of this day (UTC); None: today
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    customers: int
+    purchases: int
+    years: float
+
+    def __str__(self) -> str:
+        unit = "year" if self.years == 1 else "years"
+        return (
+            f"Sample shop: {self.customers:,} customers, {self.purchases:,} purchases "
+            f"over {self.years:g} {unit}"
+        )
+
+
+@dataclass(slots=True)
+class _Person:
+    name: str
+    email: tuple[str | None, str | None]  # as shown, key
+    phone: tuple[str | None, str | None]  # as shown, key
+    address: tuple[str, str, str, str]  # line 1, line 2, town, postcode
+    habit: int  # index into CHANNEL_HABITS
+    favourite: int  # index into CATALOGUE
+    segment: str
+    visits: list[int] = field(default_factory=list)  # (UTC seconds << 2) | channel, in order
+    joined: int = 0  # UTC seconds
+
+
+@dataclass(frozen=True)
+class _Calendar:
+    """The days of the history (0 = the first), their UK clock offset and shop opening."""
+
+    first_day: int  # Unix day number of day 0
+    length: int
+    offsets: list[int]  # seconds the UK clock is ahead of UTC that day (BST)
+    open_day: list[int]  # the day itself when the shop is open, else the open day before
+    seasons: list[tuple[int, int, int]]  # (first day, last day, most visits): Christmas, spring
+
+    @classmethod
+    def ending(cls, today: date, years: float) -> _Calendar:
+        length = max(1, round(years * 365.25))
+        dates = [today - timedelta(days=length - i) for i in range(length)]
+        shop_days = [i for i, d in enumerate(dates) if _shop_open(d)]
+        open_day, latest = [], shop_days[0] if shop_days else 0
+        for i, d in enumerate(dates):
+            latest = i if _shop_open(d) else latest
+            open_day.append(latest)
+        seasons = []
+        for year in range(dates[0].year, today.year + 1):
+            for first, last, most in (((11, 25), (12, 23), 3), ((3, 15), (5, 10), 2)):
+                start = (date(year, *first) - dates[0]).days
+                end = (date(year, *last) - dates[0]).days
+                if end >= 0 and start < length:
+                    seasons.append((max(0, start), min(length - 1, end), most))
+        return cls(
+            first_day=(dates[0] - date(1970, 1, 1)).days,
+            length=length,
+            offsets=[3600 if _british_summer_time(d) else 0 for d in dates],
+            open_day=open_day,
+            seasons=seasons,
+        )
+
+    @property
+    def end(self) -> int:
+        """The end of the history in UTC seconds: the start of the chosen day."""
+        return (self.first_day + self.length) * DAY
+
+    def utc_seconds(self, day: int, local_seconds: int) -> int:
+        return (self.first_day + day) * DAY + local_seconds - self.offsets[day]
+
+
+def _shop_open(d: date) -> bool:
+    return d.weekday() != 6 and (d.month, d.day) not in {(12, 25), (12, 26), (1, 1)}
+
+
+def _british_summer_time(d: date) -> bool:
+    """Clocks go forward on the last Sunday of March and back on the last Sunday of October."""
+
+    def last_sunday(month: int) -> date:
+        end = date(d.year, month, calendar.monthrange(d.year, month)[1])
+        return end - timedelta(days=(end.weekday() + 1) % 7)
+
+    return last_sunday(3) <= d < last_sunday(10)
+
+
+def build_demo(shop: ShopDatabase, options: DemoOptions) -> DemoSummary:
+    """Fill an empty shop file with the sample shop, all in one transaction.
+
+    Refuses (ShopError) a shop that already has customers, purchases or products, so a real
+    shop is never mixed with made-up people. Sets the shop's profile only if it has none.
+    """
+    if shop.path is None:
+        raise ShopError("The sample shop can only be built in a shop file, not a server database.")
+    rng = random.Random(options.seed)
+    days = _Calendar.ending(options.today or datetime.now(UTC).date(), options.years)
+    with shop.write() as session:
+        _refuse_existing_data(session)
+        if not is_set_up(session):
+            save_profile(session, PROFILE)
+        currency = get_profile(session).currency
+        shelves = _stock_catalogue(session)
+        tags = [Tag(name=name) for name in TAGS]
+        session.add_all(tags)
+        session.flush()
+        people = _People(rng, options.seed).make(options.customers)
+        for person in people:
+            person.visits = _visits(rng, person, days)
+            # Someone who never bought signed up on a day of their own (the mailing list).
+            person.joined = (
+                person.visits[0] >> 2
+                if person.visits
+                else days.utc_seconds(rng.randrange(days.length), 43_200)
+            )
+        # Customer numbers follow the order people joined, as in a real shop.
+        people.sort(key=lambda p: p.joined)
+        with bulk_load(session.connection()) as load:
+            _load_customers(load, rng, people, days, [tag.id for tag in tags])
+            count = _load_purchases(load, rng, people, days, shelves, currency)
+        # New purchases at the till continue the numbering after the sample ones.
+        session.merge(Counter(name="purchase", value=count))
+    return DemoSummary(len(people), count, options.years)
+
+
+def _refuse_existing_data(session: Session) -> None:
+    for model in (Customer, Purchase, Product, Category):
+        if session.scalar(select(exists().select_from(model))):
+            raise ShopError(
+                "This shop file already has customers, purchases or products of its own. "
+                "The sample shop goes into a new, empty file: choose another file name."
+            )
+
+
+def _stock_catalogue(session: Session) -> list[list[tuple[int, str, int, int]]]:
+    """Products per category, as (product id, name, category id, price)."""
+    shelves = []
+    for category_name, prefix, items in CATALOGUE:
+        category = add_category(session, category_name)
+        shelf = []
+        for number, (name, price) in enumerate(items, start=1):
+            product = add_product(
+                session, name, price, category_id=category.id, sku=f"{prefix}-{number:03d}"
+            )
+            shelf.append((product.id, product.name, category.id, price))
+        shelves.append(shelf)
+    return shelves
+
+
+class _People:
+    """Makes people from pools of Faker names (Faker is slow per call; pools are not)."""
+
+    def __init__(self, rng: random.Random, seed: int) -> None:
+        self.rng = rng
+        self.pools: dict[str, tuple[list[tuple[list[str], list[str]]], list[str]]] = {}
+        self.locales, self.weights = [], []
+        for item in LOCALES.split():
+            locale, weight = item.split(":")
+            self.locales.append(locale)
+            self.weights.append(int(weight))
+            fake = Faker(locale)
+            fake.seed_instance(seed)
+            pairs = [
+                (_unique(fake.first_name_female), _unique(fake.last_name_female)),
+                (_unique(fake.first_name_male), _unique(fake.last_name_male)),
+            ]
+            self.pools[locale] = (pairs, _unique(fake.user_name))
+        for firsts, lasts in self.pools["en_IE"][0]:
+            firsts.extend(IRISH_FIRST)
+            lasts.extend(IRISH_LAST)
+        self.segments, self.shares = list(SEGMENTS), list(SEGMENTS.values())
+        self.emails: set[str] = set()
+        self.phones: set[str | None] = set()
+
+    def make(self, count: int) -> list[_Person]:
+        return [self._person(number) for number in range(count)]
+
+    def _person(self, number: int) -> _Person:
+        rng = self.rng
+        locale = rng.choices(self.locales, self.weights)[0]
+        pairs, handles = self.pools[locale]
+        firsts, lasts = pairs[rng.random() < 0.5]
+        first, last = rng.choice(firsts), rng.choice(lasts)
+        name = f"{last}{first}" if locale in FAMILY_NAME_FIRST else f"{first} {last}"
+        if rng.random() < 0.004:
+            name = f"{name} {rng.choice(EMOJI)}"
+        habit = rng.choices((0, 1, 2), (70, 25, 5))[0]
+        town = rng.choice(TOWNS if habit == 1 else TOWNS[:LOCAL_TOWNS])
+        no_email: tuple[str | None, str | None] = (None, None)
+        return _Person(
+            name=name,
+            email=self._email(number, first, last, handles) if rng.random() < 0.75 else no_email,
+            phone=self._phone(town) if rng.random() < 0.68 else (None, None),
+            address=self._address(town) if rng.random() < 0.75 else ("", "", "", ""),
+            habit=habit,
+            favourite=rng.randrange(len(CATALOGUE)),
+            segment=rng.choices(self.segments, self.shares)[0],
+        )
+
+    def _email(
+        self, number: int, first: str, last: str, handles: list[str]
+    ) -> tuple[str | None, str | None]:
+        rng = self.rng
+        given, family = _ascii_letters(first), _ascii_letters(last)
+        if len(given) < 2 or len(family) < 2:
+            local = rng.choice(handles)
+        else:
+            local = rng.choice((f"{given}.{family}", f"{given}{family}", f"{given[0]}{family}"))
+        address = f"{local}@{rng.choice(EMAIL_DOMAINS)}"
+        if address in self.emails:
+            address = address.replace("@", f"{number}@", 1)
+        self.emails.add(address)
+        return normalise_email(address)
+
+    def _phone(self, town: _Town) -> tuple[str | None, str | None]:
+        """A valid UK number, a mobile or a landline near home, typed in the ways people do."""
+        rng = self.rng
+        while True:
+            if rng.random() < 0.8:
+                digits = rng.choice(MOBILE_PREFIXES) + f"{rng.randrange(10**7):07d}"
+                typed = rng.choice((f"{digits[:5]} {digits[5:]}", f"+44 {digits[1:]}", digits))
+            else:
+                size = 11 - len(town.area_code) - len(town.lead)
+                local = town.lead + str(rng.randrange(2 * 10 ** (size - 1), 10**size))
+                typed = rng.choice((f"{town.area_code} {local}", f"({town.area_code}) {local}"))
+            shown, key = normalise_phone(typed, "GB")
+            if key not in self.phones:
+                self.phones.add(key)
+                return shown, key
+
+    def _address(self, town: _Town) -> tuple[str, str, str, str]:
+        rng = self.rng
+        street = rng.choice(self.pools["en_GB"][0][0][1])
+        line1, line2 = f"{rng.randint(1, 180)} {street} {rng.choice(STREET_KINDS)}", ""
+        if rng.random() < 0.12:
+            line1, line2 = f"Flat {rng.randint(1, 24)}", line1
+        inward = f"{rng.randint(1, 9)}{rng.choice(INWARD_LETTERS)}{rng.choice(INWARD_LETTERS)}"
+        return line1, line2, town.name, f"{rng.choice(town.districts)} {inward}"
+
+
+def _unique(make: Callable[[], object], draws: int = 150) -> list[str]:
+    """Distinct values in the order drawn (never a set: its order changes between runs)."""
+    return list(dict.fromkeys(str(make()) for _ in range(draws)))
+
+
+@cache  # names come from small pools, so the same few hundred words recur
+def _ascii_letters(value: str) -> str:
+    return "".join(ch for ch in fold(value) if "a" <= ch <= "z")
+
+
+def _visits(rng: random.Random, person: _Person, days: _Calendar) -> list[int]:
+    """When the person came and how: sorted (UTC seconds << 2) | channel."""
+    shop_share, not_phone_share = CHANNEL_HABITS[person.habit]
+    visits = []
+    for day in _visit_days(rng, person.segment, days):
+        r = rng.random()
+        if shop_share <= r < not_phone_share:
+            channel, local = 1, 25_200 + int(rng.random() * 59_400)  # online, 07:00–23:30
+        elif r < shop_share:
+            day = days.open_day[day]
+            channel, local = 0, 32_400 + int((rng.random() + rng.random()) * 15_300)  # 9–17:30
+        else:
+            day = days.open_day[day]
+            channel, local = 2, 34_200 + int(rng.random() * 27_000)  # phone, 09:30–17:00
+        visits.append(days.utc_seconds(day, local) << 2 | channel)
+    visits.sort()
+    return visits
+
+
+def _visit_days(rng: random.Random, segment: str, days: _Calendar) -> list[int]:
+    """The days (0 = first of the history) a person of `segment` came in."""
+    length, r = days.length, rng.random
+    if segment == "never":
+        return []
+    if segment == "weekly":
+        return _regular(rng, int(r() * length * 0.5), length, 5, 5)
+    if segment == "monthly":
+        return _regular(rng, int(r() * length * 0.7), length, 21, 20)
+    if segment == "lapsed":
+        # A regular who stopped coming at least six months before the end.
+        stop = length - 183 - int(r() * min(365, length * 0.3))
+        if stop > 60:
+            return _regular(rng, int(r() * (stop - 60) * 0.6), stop, 8, 12)
+    if segment == "seasonal":
+        start = int(r() * length * 0.6)
+        found = [
+            rng.randint(max(first, start), last)
+            for first, last, most in days.seasons
+            if last >= start
+            for _ in range(int(r() * (most + 1)))
+        ]
+        if found:
+            return found
+    if segment == "occasional":
+        day, found = int(r() * length), []
+        while day < length:
+            found.append(day)
+            day += 20 + int(rng.expovariate(1 / 110))
+        return found
+    return [int(r() * length)]
+
+
+def _regular(rng: random.Random, start: int, stop: int, shortest: int, spread: int) -> list[int]:
+    found, day = [], start
+    while day < stop:
+        found.append(day)
+        day += shortest + int(rng.random() * spread)
+        if rng.random() < 0.03:
+            day += 14  # away on holiday
+    return found
+
+
+CUSTOMER_COLUMNS = (
+    "id",
+    "name",
+    "sort_name",
+    "search_text",
+    "email",
+    "email_key",
+    "phone",
+    "phone_key",
+    "address_line1",
+    "address_line2",
+    "town",
+    "postcode",
+    "postcode_key",
+    "country",
+    "birth_day",
+    "birth_month",
+    "notes",
+    "created_at",
+    "email_marketing",
+    "post_marketing",
+    "visit_count",
+    "total_spent",
+)
+CONSENT_COLUMNS = ("customer_id", "channel", "granted", "basis", "source", "wording", "recorded_at")
+
+
+def _load_customers(
+    load: BulkLoader, rng: random.Random, people: list[_Person], days: _Calendar, tags: list[int]
+) -> None:
+    consents: list[tuple[object, ...]] = []
+    tagged: list[tuple[int, int]] = []
+
+    def rows() -> Iterator[tuple[object, ...]]:
+        customer = Customer()  # one unsaved row to build search text from, reused (it is faster)
+        for number, person in enumerate(people, start=1):
+            joined = person.joined
+            line1, line2, town, postcode = person.address
+            customer.name, customer.email, customer.postcode = (
+                person.name,
+                person.email[0],
+                postcode,
+            )
+            customer.phone, customer.phone_key = person.phone
+            customer.postcode_key = postcode_key(postcode)
+            emailing, posting = _consents(load, rng, number, person, joined, days.end, consents)
+            if person.segment == "weekly" and rng.random() < 0.8:
+                tagged.append((number, tags[0]))
+            elif rng.random() < 0.08:
+                tagged.append((number, rng.choice(tags[1:-1])))
+            elif rng.random() < 0.002:
+                tagged.append((number, tags[-1]))
+            month = rng.randint(1, 12) if rng.random() < 0.35 else None
+            day = rng.randint(1, calendar.monthrange(2024, month)[1]) if month else None
+            yield (
+                number,
+                person.name,
+                fold(person.name),
+                build_search_text(customer),
+                *person.email,
+                *person.phone,
+                line1,
+                line2,
+                town,
+                postcode,
+                customer.postcode_key,
+                "GB",
+                day,
+                month,
+                rng.choice(NOTES) if rng.random() < 0.03 else "",
+                load.stored_time(joined),
+                emailing,
+                posting,
+                0,
+                0,
+            )
+
+    load.insert(Customer, CUSTOMER_COLUMNS, rows())
+    load.insert(Consent, CONSENT_COLUMNS, consents)
+    load.insert(CustomerTag, ("customer_id", "tag_id"), tagged)
+
+
+def _consents(
+    load: BulkLoader,
+    rng: random.Random,
+    number: int,
+    person: _Person,
+    joined: int,
+    end: int,
+    rows: list[tuple[object, ...]],
+) -> tuple[bool, bool]:
+    """Ledger rows for what the person agreed to when they joined; (emailing, posting) now."""
+    source, when = ("form" if person.habit == 1 else "counter"), load.stored_time(joined)
+    emailing = person.email[0] is not None and rng.random() < 0.65
+    if emailing:
+        soft = rng.random() < 0.2
+        basis, wording = (
+            ("soft_opt_in", SOFT_OPT_IN_WORDING) if soft else ("consent", EMAIL_WORDING)
+        )
+        rows.append((number, "email", True, basis, source, wording, when))
+        if rng.random() < 0.08:
+            left = joined + 1 + int(rng.random() * max(0, end - joined - 2))
+            rows.append(
+                (
+                    number,
+                    "email",
+                    False,
+                    "withdrawn",
+                    "unsubscribe",
+                    EMAIL_WORDING,
+                    load.stored_time(left),
+                )
+            )
+            emailing = False
+    posting = bool(person.address[0]) and rng.random() < 0.3
+    if posting:
+        basis = "consent" if rng.random() < 0.5 else "legitimate_interest"
+        rows.append((number, "post", True, basis, source, POST_WORDING, when))
+    return emailing, posting
+
+
+PURCHASE_COLUMNS = (
+    "id",
+    "reference",
+    "customer_id",
+    "channel",
+    "purchased_at",
+    "currency",
+    "total",
+    "note",
+    "created_at",
+    "voided_at",
+    "void_reason",
+    "insert_printed_at",
+)
+LINE_COLUMNS = (
+    "purchase_id",
+    "position",
+    "description",
+    "product_id",
+    "category_id",
+    "quantity",
+    "unit_price",
+)
+
+
+def _load_purchases(
+    load: BulkLoader,
+    rng: random.Random,
+    people: list[_Person],
+    days: _Calendar,
+    shelves: list[list[tuple[int, str, int, int]]],
+    currency: str,
+) -> int:
+    """Every visit as a purchase of 1–4 lines, in time order; then the customers' totals,
+    counted as `purchases.refresh_customer_totals` counts them (voided ones left out)."""
+    shift = len(people).bit_length()
+    keys = sorted(
+        visit << shift | number
+        for number, person in enumerate(people, start=1)
+        for visit in person.visits
+    )
+    mask, random_, stored = (1 << shift) - 1, rng.random, load.stored_time
+    everything = [product for shelf in shelves for product in shelf]
+    favourites = [shelves[0], *(shelves[person.favourite] for person in people)]
+    size = len(people) + 1
+    first, last, visits, spent = [0] * size, [0] * size, [0] * size, [0] * size
+    printed_before = days.end - 2 * DAY  # the last two days' thank-you inserts are still to print
+    purchases: list[tuple[object, ...]] = []
+    lines: list[tuple[object, ...]] = []
+    for purchase_id, key in enumerate(keys, start=1):
+        number, when, channel = key & mask, key >> shift + 2, key >> shift & 3
+        r = random_()
+        total, chosen = 0, []
+        for _ in range(1 + (r >= 0.55) + (r >= 0.83) + (r >= 0.95)):
+            shelf = favourites[number] if random_() < 0.55 else everything
+            product = shelf[int(random_() * len(shelf))]
+            if product in chosen:
+                continue
+            chosen.append(product)
+            r = random_()
+            quantity = 1 if r < 0.86 else 2 if r < 0.97 else 3
+            lines.append(
+                (purchase_id, len(chosen), product[1], product[0], product[2], quantity, product[3])
+            )
+            total += quantity * product[3]
+        stamp = stored(when)
+        voided = reason = None
+        if random_() < 0.004:
+            voided, reason = (
+                stored(min(when + 60 + int(random_() * 3600), days.end - 1)),
+                rng.choice(VOID_REASONS),
+            )
+        else:
+            first[number] = first[number] or when
+            last[number], visits[number], spent[number] = (
+                when,
+                visits[number] + 1,
+                spent[number] + total,
+            )
+        note = rng.choice(GIFT_NOTES) if channel == 1 and random_() < 0.03 else ""
+        printed = stored(when + 300 + int(random_() * 7200)) if when < printed_before else None
+        purchases.append(
+            (
+                purchase_id,
+                f"{REFERENCE_PREFIX}{purchase_id:06d}",
+                number,
+                CHANNELS[channel],
+                stamp,
+                currency,
+                total,
+                note,
+                stamp,
+                voided,
+                reason,
+                printed,
+            )
+        )
+        if len(purchases) == CHUNK:
+            load.insert(Purchase, PURCHASE_COLUMNS, purchases)
+            load.insert(PurchaseLine, LINE_COLUMNS, lines)
+            purchases, lines = [], []
+    load.insert(Purchase, PURCHASE_COLUMNS, purchases)
+    load.insert(PurchaseLine, LINE_COLUMNS, lines)
+    load.update(
+        Customer,
+        ("first_seen_at", "last_seen_at", "visit_count", "total_spent"),
+        (
+            (stored(first[n]), stored(last[n]), visits[n], spent[n], n)
+            for n in range(1, len(people) + 1)
+            if visits[n]
+        ),
+    )
+    return len(keys)

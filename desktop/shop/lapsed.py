@@ -1,0 +1,472 @@
+"""Customers not seen lately: three judgements side by side, and the list sorted by worth.
+
+- threshold: away longer than the shop's limit (default 90 days);
+- rhythm: away more than twice their own usual gap, and at least two weeks; a one-time buyer
+  has no rhythm yet and is judged by the shop's limit ("bought once, 8 months ago");
+- model: the BG/NBD chance that they are still active is below 30% (shop/bgnbd.py, fitted in
+  the background; the list reads the last fit and never waits for one).
+
+Every rule is a condition on the maintained `customer_rhythm` row (whole local days), so a
+list or a count reads no purchases. The model's module (numpy, scipy) is imported only where a
+judgement needs it: recording a sale refreshes the rhythm and must not pay for loading it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from datetime import date, datetime, timedelta
+from itertools import pairwise
+from statistics import median
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, get_args
+
+from sqlalchemy import (
+    ColumnElement,
+    Float,
+    Integer,
+    Row,
+    Select,
+    and_,
+    column,
+    delete,
+    extract,
+    false,
+    func,
+    insert,
+    literal,
+    not_,
+    or_,
+    select,
+    tuple_,
+    type_coerce,
+    values,
+)
+from sqlalchemy.orm import Session
+
+from desktop.shop.errors import InvalidInput
+from desktop.store.models import Customer, Purchase, Setting
+from desktop.store.models_reminders import CustomerRhythm
+
+if TYPE_CHECKING:
+    from desktop.shop.bgnbd import FitResult, Params
+
+Rule = Literal["threshold", "rhythm", "model"]
+RULES: tuple[Rule, ...] = get_args(Rule)
+RULES_KEY = "lapsed.rules"
+WorthKey = tuple[int, int, int]  # (total spent, visits, customer id) of the last row shown
+_Statement = TypeVar("_Statement", bound=Select[*tuple[Any, ...]])
+_Row = Row[*tuple[Any, ...]]
+
+
+@dataclass(frozen=True)
+class LapsedRules:
+    """The shop's settings for who counts as not seen lately."""
+
+    threshold_days: int = 90
+    rhythm_factor: float = 2.0
+    rhythm_min_days: int = 14
+    alive_below: float = 0.3
+
+
+@dataclass(frozen=True)
+class LapsedCustomer:
+    """One customer in the list, with all three judgements."""
+
+    customer_id: int
+    name: str
+    total_spent: int
+    visits: int
+    last_seen: date
+    days_away: int
+    usual_gap_days: float | None
+    expected_next: date | None  # by their rhythm; for a one-time buyer by the model, if any
+    by_threshold: bool
+    by_rhythm: bool
+    by_model: bool | None  # None when the model cannot judge them
+    p_alive: float | None  # None: no usable fit, or they never came back (the model can't say)
+    reason: str  # in plain words, for the rule the list was made by
+
+
+@dataclass(frozen=True)
+class LapsedList:
+    rule: Rule  # the rule asked for
+    used: Rule  # the rule applied: "rhythm" when the model could not be used
+    rows: list[LapsedCustomer]
+    next_key: WorthKey | None
+    note: str = ""  # why the model was not used, in plain words
+
+
+# --- Settings ------------------------------------------------------------------------------
+
+
+def get_rules(session: Session) -> LapsedRules:
+    """The shop's rules; the defaults until changed."""
+    row = session.get(Setting, RULES_KEY)
+    return LapsedRules() if row is None else LapsedRules(**json.loads(row.value))
+
+
+def save_rules(session: Session, rules: LapsedRules) -> LapsedRules:
+    """Check and keep the rules. Raises InvalidInput naming the field."""
+    if not 7 <= rules.threshold_days <= 3650:
+        raise InvalidInput("threshold_days", "The limit must be between 7 and 3,650 days.")
+    if not 1.0 <= rules.rhythm_factor <= 10.0:
+        raise InvalidInput(
+            "rhythm_factor", "The rhythm multiple must be between 1 and 10 times the usual gap."
+        )
+    if not 0 <= rules.rhythm_min_days <= 365:
+        raise InvalidInput("rhythm_min_days", "The shortest absence must be 0 to 365 days.")
+    if not 0.01 <= rules.alive_below <= 0.99:
+        raise InvalidInput("alive_below", "The chance must be between 1% and 99%.")
+    session.merge(Setting(key=RULES_KEY, value=json.dumps(asdict(rules))))
+    return rules
+
+
+# --- The maintained visit days -------------------------------------------------------------
+
+
+def local_day(moment: datetime) -> int:
+    """The shop's local date of a UTC time, as a day number (`date.toordinal()`)."""
+    return moment.astimezone().date().toordinal()
+
+
+def _rhythm(days: list[int]) -> dict[str, int | float | None]:
+    gaps = [later - earlier for earlier, later in pairwise(days)]
+    return {
+        "visit_days": len(days),
+        "first_day": days[0],
+        "last_day": days[-1],
+        "usual_gap_days": float(median(gaps)) if gaps else None,
+    }
+
+
+def refresh_rhythm(session: Session, customer_id: int) -> None:
+    """Recount one customer's visit days from their live purchases. Call it in the same
+    transaction as any change to their purchases, as their totals are kept."""
+    times = session.scalars(
+        select(Purchase.purchased_at).where(
+            Purchase.customer_id == customer_id, Purchase.voided_at.is_(None)
+        )
+    )
+    days = sorted({local_day(moment) for moment in times})
+    row = session.get(CustomerRhythm, customer_id)
+    if not days:
+        if row is not None:
+            session.delete(row)
+        return
+    if row is None:
+        row = CustomerRhythm(customer_id=customer_id)
+        session.add(row)
+    for name, value in _rhythm(days).items():
+        setattr(row, name, value)
+    session.flush()
+
+
+def refresh_all_rhythms(session: Session) -> int:
+    """Recount every customer's visit days in one pass (after a bulk load or an import).
+    Returns how many customers have bought."""
+    session.execute(delete(CustomerRhythm))
+    # Unordered (a plain scan of the table) and as Unix seconds: ordering by customer or
+    # reading a million datetimes costs many times more than grouping here.
+    purchases = session.execute(
+        select(
+            # Never NULL here (filtered): typed so.
+            type_coerce(Purchase.customer_id, Integer),
+            extract("epoch", Purchase.purchased_at),
+        ).where(Purchase.customer_id.is_not(None), Purchase.voided_at.is_(None))
+    )
+    days: dict[int, set[int]] = defaultdict(set)
+    # The local date changes only on the quarter hour in every time zone.
+    day_of_quarter: dict[int, int] = {}
+    for customer_id, seconds in purchases:
+        quarter = int(seconds) // 900
+        day = day_of_quarter.get(quarter)
+        if day is None:
+            day = day_of_quarter[quarter] = datetime.fromtimestamp(quarter * 900).toordinal()
+        days[customer_id].add(day)
+    rows = [{"customer_id": key, **_rhythm(sorted(days[key]))} for key in sorted(days)]
+    if rows:
+        # Core's executemany: the ORM's bulk insert splits its batches at every None gap.
+        session.connection().execute(insert(CustomerRhythm), rows)
+    return len(rows)
+
+
+# --- The rules as conditions ---------------------------------------------------------------
+
+
+class _Judge:
+    """The three rules for one day, as SQL conditions on `customer_rhythm`."""
+
+    def __init__(self, session: Session, today: date, fit: FitResult | None) -> None:
+        self.session = session
+        self.rules = get_rules(session)
+        self.today = today.toordinal()
+        self.params: Params | None = fit.params if fit is not None else None
+
+    def threshold(self) -> ColumnElement[bool]:
+        return CustomerRhythm.last_day < self.today - self.rules.threshold_days
+
+    def _past_rhythm(self, factor: float) -> ColumnElement[bool]:
+        away = literal(self.today) - CustomerRhythm.last_day
+        return and_(
+            CustomerRhythm.usual_gap_days.is_not(None),
+            away > CustomerRhythm.usual_gap_days * factor,
+        )
+
+    def rhythm(self) -> ColumnElement[bool]:
+        rules = self.rules
+        return or_(
+            and_(CustomerRhythm.usual_gap_days.is_(None), self.threshold()),
+            and_(
+                CustomerRhythm.last_day < self.today - rules.rhythm_min_days,
+                self._past_rhythm(rules.rhythm_factor),
+            ),
+        )
+
+    def overdue(self) -> ColumnElement[bool]:
+        """Their usual next visit has passed, but they have not (yet) lapsed by their rhythm."""
+        return and_(self._past_rhythm(1.0), not_(self.rhythm()))
+
+    def model(self, statement: _Statement) -> _Statement:
+        """`statement` narrowed to the customers the model gives less than the set chance.
+
+        P(alive) < p works out, for each number of visit days, as (alpha + T) / (alpha + t_x)
+        beyond a limit: the limits go in as a small table, the rest is arithmetic."""
+        from desktop.shop.bgnbd import WEEK, alive_ratio_limit
+
+        counts = sorted(
+            self.session.scalars(
+                select(CustomerRhythm.visit_days).distinct().where(CustomerRhythm.visit_days > 1)
+            )
+        )
+        if self.params is None or not counts:
+            return statement.where(false())
+        import numpy as np
+
+        limits = alive_ratio_limit(
+            self.params, np.array(counts, dtype=np.float64) - 1, self.rules.alive_below
+        )
+        table = (
+            values(column("visit_days", Integer), column("ratio", Float))
+            .data([(count, float(limit)) for count, limit in zip(counts, limits, strict=True)])
+            .cte()
+        )
+        # Looked up per customer (NULL, so false, for a one-time buyer) rather than joined:
+        # a join lets SQLite start from this table and sort every match by worth.
+        ratio = (
+            select(table.c.ratio)
+            .where(table.c.visit_days == CustomerRhythm.visit_days)
+            .scalar_subquery()
+        )
+        alpha_days = literal(WEEK * self.params.alpha, Float)
+        first = CustomerRhythm.first_day
+        return statement.where(
+            alpha_days + (literal(self.today) - first)
+            > ratio * (alpha_days + (CustomerRhythm.last_day - first))
+        )
+
+    def flagged(self, statement: _Statement, rule: Rule) -> _Statement:
+        if rule == "model":
+            return self.model(statement)
+        return statement.where(self.threshold() if rule == "threshold" else self.rhythm())
+
+
+def _model_fit(session: Session) -> FitResult | None:
+    from desktop.shop.bgnbd import current_fit
+
+    return current_fit(session)
+
+
+def _rule_used(rule: Rule, fit: FitResult | None) -> tuple[Rule, str]:
+    """The rule to apply and, when the model cannot be used, why (for the shopkeeper)."""
+    if rule != "model" or (fit is not None and fit.usable):
+        return rule, ""
+    why = fit.reason if fit is not None else "the model has not been fitted to your shop yet"
+    return "rhythm", f"Judged by each customer's own rhythm instead: {why}."
+
+
+def not_seen_lately_ids(
+    session: Session, rule: Rule, *, today: date | None = None
+) -> tuple[Select[int], Rule, str]:
+    """(select of customer ids, rule applied, note): the customers `rule` flags. Run the
+    select in the same session, soon: it carries today's figures."""
+    fit = _model_fit(session)
+    used, note = _rule_used(rule, fit)
+    judge = _Judge(session, today or date.today(), fit)
+    return judge.flagged(select(CustomerRhythm.customer_id), used), used, note
+
+
+def overdue_ids(session: Session, *, today: date | None = None) -> Select[int]:
+    """Customers whose usual next visit has passed, before they count as lapsed."""
+    judge = _Judge(session, today or date.today(), None)
+    return select(CustomerRhythm.customer_id).where(judge.overdue())
+
+
+def count_not_seen_lately(session: Session, rule: Rule, *, today: date | None = None) -> int:
+    """How many customers `rule` flags (the rhythm's count when the model can't be used)."""
+    ids, _, _ = not_seen_lately_ids(session, rule, today=today)
+    return session.scalar(select(func.count()).select_from(ids.subquery())) or 0
+
+
+# --- The list ------------------------------------------------------------------------------
+
+
+def not_seen_lately(
+    session: Session,
+    rule: Rule = "rhythm",
+    *,
+    limit: int = 100,
+    after: WorthKey | None = None,
+    today: date | None = None,
+) -> LapsedList:
+    """Customers `rule` flags, most valuable first (spend, then visits), a page at a time:
+    pass the last page's `next_key` as `after`. Each row carries all three judgements, a
+    reason in plain words and the expected next visit."""
+    if rule not in RULES:
+        raise InvalidInput("rule", f"Unknown rule “{rule}”: use threshold, rhythm or model.")
+    today = today or date.today()
+    fit = _model_fit(session)
+    used, note = _rule_used(rule, fit)
+    judge = _Judge(session, today, fit)
+    statement = judge.flagged(
+        select(
+            Customer.id,
+            Customer.name,
+            Customer.total_spent,
+            Customer.visit_count,
+            CustomerRhythm.visit_days,
+            CustomerRhythm.first_day,
+            CustomerRhythm.last_day,
+            CustomerRhythm.usual_gap_days,
+            judge.threshold().label("by_threshold"),
+            judge.rhythm().label("by_rhythm"),
+        ).join(Customer, Customer.id == CustomerRhythm.customer_id),
+        used,
+    )
+    if after is not None:
+        worth = tuple_(Customer.total_spent, Customer.visit_count, Customer.id)
+        statement = statement.where(worth < tuple_(*after))
+    statement = statement.order_by(
+        Customer.total_spent.desc(), Customer.visit_count.desc(), Customer.id.desc()
+    ).limit(limit + 1)
+    found = session.execute(statement).all()
+    rows = _rows(found[:limit], used, judge, fit)
+    if len(found) <= limit:
+        return LapsedList(rule, used, rows, None, note)
+    last = rows[-1]
+    return LapsedList(rule, used, rows, (last.total_spent, last.visits, last.customer_id), note)
+
+
+def _rows(
+    found: Sequence[_Row], used: Rule, judge: _Judge, fit: FitResult | None
+) -> list[LapsedCustomer]:
+    chances: list[float | None] = [None] * len(found)
+    model_next: list[float | None] = [None] * len(found)
+    if fit is not None and fit.params is not None and found:
+        chances, model_next = _model_view(fit.params, found, judge.today)
+    rows = []
+    for row, chance, weeks in zip(found, chances, model_next, strict=True):
+        away = judge.today - row.last_day
+        gap: float | None = row.usual_gap_days
+        expected: date | None = None
+        if gap is not None:
+            expected = date.fromordinal(row.last_day + round(gap))
+        elif weeks is not None:
+            expected = date.fromordinal(judge.today) + timedelta(days=round(weeks * 7))
+        rows.append(
+            LapsedCustomer(
+                customer_id=row.id,
+                name=row.name,
+                total_spent=row.total_spent,
+                visits=row.visit_count,
+                last_seen=date.fromordinal(row.last_day),
+                days_away=away,
+                usual_gap_days=gap,
+                expected_next=expected,
+                by_threshold=bool(row.by_threshold),
+                by_rhythm=bool(row.by_rhythm),
+                by_model=None if chance is None else chance < judge.rules.alive_below,
+                p_alive=chance,
+                reason=reason_text(used, away, gap, chance),
+            )
+        )
+    return rows
+
+
+def _model_view(
+    params: Params, found: Sequence[_Row], today: int
+) -> tuple[list[float | None], list[float | None]]:
+    """Per row: P(alive) (None for a one-time buyer, whom the model cannot judge) and, for a
+    one-time buyer, weeks until the model expects their next visit (None: not within two
+    years)."""
+    import numpy as np
+
+    from desktop.shop.bgnbd import WEEK, Summary, expected_next_visit, p_alive
+
+    visit_days = np.array([row.visit_days for row in found], dtype=np.float64)
+    first = np.array([row.first_day for row in found], dtype=np.float64)
+    span = np.array([row.last_day for row in found], dtype=np.float64) - first
+    observed = np.maximum(today - first, span)
+    summary = Summary.of(visit_days - 1, span / WEEK, observed / WEEK)
+    once = visit_days == 1
+    chances = p_alive(params, summary)
+    waits = np.full(len(found), np.inf)
+    if once.any():
+        only_once = Summary.of(summary.x[once], summary.t_x[once], summary.T[once])
+        waits[once] = expected_next_visit(params, only_once)
+    return (
+        [None if one else float(chance) for one, chance in zip(once, chances, strict=True)],
+        [float(wait) if np.isfinite(wait) else None for wait in waits],
+    )
+
+
+# --- Plain words ---------------------------------------------------------------------------
+
+
+def reason_text(
+    rule: Rule, days_away: int, usual_gap_days: float | None, p_alive: float | None
+) -> str:
+    """Why a customer is on the list, as the shopkeeper reads it."""
+    if rule == "model" and p_alive is not None:
+        chance = "less than 1%" if p_alive < 0.005 else f"{round(p_alive * 100)}%"
+        return f"probably drifted away: {chance} chance still active"
+    if usual_gap_days is None:
+        return f"bought once, {_ago(days_away)}"
+    if rule == "threshold":
+        return f"last seen {_ago(days_away)}"
+    return f"usually {_every(usual_gap_days)}; last seen {_ago(days_away)}"
+
+
+def _span(days: float) -> str:
+    if days < 13.5:
+        count, unit = round(days), "day"
+    elif days < 91:
+        count, unit = round(days / 7), "week"
+    elif days < 730:
+        count, unit = round(days / 30.44), "month"
+    else:
+        count, unit = round(days / 365.25), "year"
+    return f"{count} {unit}" if count == 1 else f"{count} {unit}s"
+
+
+def _ago(days: int) -> str:
+    if days <= 0:
+        return "today"
+    return "yesterday" if days == 1 else f"{_span(days)} ago"
+
+
+def _every(gap: float) -> str:
+    """'every 3 weeks': a rhythm in the unit people would use for it."""
+    if gap < 1.5:
+        return "every day"
+    if gap < 6.5:
+        return f"every {round(gap)} days"
+    if gap < 60:
+        weeks = round(gap / 7)
+        return "every week" if weeks == 1 else f"every {weeks} weeks"
+    if gap < 365:
+        months = round(gap / 30.44)
+        return "every month" if months == 1 else f"every {months} months"
+    years = round(gap / 365.25)
+    return "every year" if years == 1 else f"every {years} years"
