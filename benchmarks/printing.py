@@ -17,7 +17,7 @@ from desktop.shop.inserts import InsertContent, ShopBranding, VoucherContent
 # ReportLab and desktop.printing are imported where they are timed: the cold preview is measured
 # in a fresh process that has only the shop's modules loaded, as the app has when it previews.
 
-Row = tuple[str, str, str, str]
+Row = tuple[str, str, str, str, bool | None]
 BATCH = 1000
 BASELINE = 300
 _NAMES = ("Zoë", "Łukasz", "Ελένη", "Дмитрий", "李雷", "Amara", "Siobhán", "Jürgen")
@@ -70,15 +70,16 @@ def sample_inserts(count: int) -> list[InsertContent]:
     return inserts
 
 
-def _batch_seconds(inserts: list[InsertContent]) -> float:
+def _batch_seconds(inserts: list[InsertContent]) -> tuple[float, float]:
+    """(wall, CPU) seconds: CPU time shows the cost when other work shares the machine."""
     from desktop.printing import render_inserts
 
-    started = time.perf_counter()
+    started, used = time.perf_counter(), time.process_time()
     render_inserts(inserts, BRANDING, io.BytesIO(), layout="a6")
-    return time.perf_counter() - started
+    return time.perf_counter() - started, time.process_time() - used
 
 
-def _baseline_seconds(inserts: list[InsertContent]) -> float:
+def _baseline_seconds(inserts: list[InsertContent]) -> tuple[float, float]:
     """A simple insert a page, its QR code drawn by ReportLab's QrCodeWidget as its guide shows."""
     from reportlab.graphics import renderPDF
     from reportlab.graphics.barcode.qr import QrCodeWidget
@@ -87,7 +88,7 @@ def _baseline_seconds(inserts: list[InsertContent]) -> float:
     from reportlab.lib.units import mm
     from reportlab.pdfgen.canvas import Canvas
 
-    started = time.perf_counter()
+    started, used = time.perf_counter(), time.process_time()
     canvas = Canvas(io.BytesIO(), pagesize=A6)
     size = 25 * mm
     for insert in inserts:
@@ -101,62 +102,75 @@ def _baseline_seconds(inserts: list[InsertContent]) -> float:
         renderPDF.draw(drawing, canvas, 10 * mm, 60 * mm)
         canvas.showPage()
     canvas.save()
-    return time.perf_counter() - started
+    return time.perf_counter() - started, time.process_time() - used
 
 
 _COLD = """
 import io, time
 from benchmarks.printing import BRANDING, sample_inserts
 content = sample_inserts(1)
-started = time.perf_counter()
+started, used = time.perf_counter(), time.process_time()
 from desktop.printing import render_inserts
 render_inserts(content, BRANDING, io.BytesIO())
-print(time.perf_counter() - started)
+print(time.perf_counter() - started, time.process_time() - used)
 """
 
 
-def _cold_preview_seconds() -> float:
+def _cold_preview_seconds() -> tuple[float, float]:
+    """(wall, CPU) seconds to import printing, load its fonts and render one insert."""
     root = Path(__file__).resolve().parent.parent
     result = subprocess.run(
         [sys.executable, "-c", _COLD], cwd=root, capture_output=True, text=True, check=True
     )
-    return float(result.stdout.strip())
+    wall, cpu = result.stdout.split()
+    return float(wall), float(cpu)
 
 
 def run_printing_bench() -> list[Row]:
-    """(measurement, figure, target, baseline) rows."""
-    cold = min(_cold_preview_seconds() for _ in range(3))
+    """(measurement, figure, target, baseline, passed) rows."""
+    cold, cold_cpu = min(_cold_preview_seconds() for _ in range(5))
     one = sample_inserts(1)
     _batch_seconds(one)  # warm: fonts registered, modules imported
-    warm = min(_batch_seconds(one) for _ in range(5))
+    warm = min(_batch_seconds(one)[0] for _ in range(5))
     inserts = sample_inserts(BATCH)
-    batch = _batch_seconds(inserts)
-    baseline = _baseline_seconds(inserts[:BASELINE])
-    ours_rate, their_rate = BATCH / batch, BASELINE / baseline
+    batch, batch_cpu = _batch_seconds(inserts)
+    baseline, baseline_cpu = _baseline_seconds(inserts[:BASELINE])
+    ours, theirs = BATCH / batch, BASELINE / baseline
+    # Other work on the machine slows both runs unevenly; CPU time is what each one costs.
+    speed_up = (BATCH / batch_cpu) / (BASELINE / baseline_cpu)
     return [
         (
             f"{BATCH} A6 inserts (link QR, voucher Code 128 + QR), one PDF",
-            f"{batch:.2f} s ({ours_rate:.0f} pages/s)",
+            f"{batch:.2f} s, {ours:.0f} pages/s (CPU {batch_cpu:.2f} s)",
             "≤ 4 s",
             "",
+            batch <= 4,
         ),
         (
             "ReportLab QrCodeWidget, a simple insert each",
-            f"{their_rate:.0f} pages/s",
+            f"{theirs:.0f} pages/s (CPU {BASELINE / baseline_cpu:.0f} pages/s)",
             "",
             "about 60 pages/s",
+            None,
         ),
-        ("Speed-up over QrCodeWidget", f"{ours_rate / their_rate:.1f}×", "≥ 4×", "1×"),
-        ("Preview of one insert, warm", f"{warm * 1000:.0f} ms", "≤ 300 ms", ""),
+        (
+            "Speed-up over QrCodeWidget, CPU time",
+            f"{speed_up:.1f}× (wall clock {ours / theirs:.1f}×)",
+            "≥ 4×",
+            "1×",
+            speed_up >= 4,
+        ),
+        ("Preview of one insert, warm", f"{warm * 1000:.0f} ms", "≤ 300 ms", "", warm <= 0.3),
         (
             "Preview of one insert, fresh process (imports, fonts, logo)",
-            f"{cold * 1000:.0f} ms",
+            f"{cold * 1000:.0f} ms (CPU {cold_cpu * 1000:.0f} ms)",
             "≤ 300 ms",
             "",
+            cold <= 0.3,
         ),
     ]
 
 
 if __name__ == "__main__":
     for row in run_printing_bench():
-        print(" | ".join(row))
+        print(" | ".join(str(cell) for cell in row))

@@ -4,7 +4,9 @@ of a piece in a thousand-piece batch."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Literal
 
 from reportlab.lib.colors import Color
@@ -22,8 +24,27 @@ from desktop.printing.text import (
     paragraph,
 )
 
-# Wrapped paragraphs by (text, style, width): batches repeat footers, headings and small print.
-ParagraphCache = dict[tuple[str, TextStyle, float, int | None], tuple[Paragraph, float]]
+Wrapping = tuple[str, TextStyle, float, int | None]  # text, style, width, most lines
+
+
+class ParagraphCache:
+    """Paragraphs wrapped lately. A batch repeats its captions and small print on every piece;
+    the many paragraphs seen once (each customer's message) are let go again."""
+
+    def __init__(self, size: int = 256) -> None:
+        self._size = size
+        self._wrapped: OrderedDict[Wrapping, tuple[Paragraph, float]] = OrderedDict()
+
+    def get(
+        self, key: Wrapping, wrap: Callable[[], tuple[Paragraph, float]]
+    ) -> tuple[Paragraph, float]:
+        if key in self._wrapped:
+            self._wrapped.move_to_end(key)
+        else:
+            self._wrapped[key] = wrap()
+            if len(self._wrapped) > self._size:
+                self._wrapped.popitem(last=False)
+        return self._wrapped[key]
 
 
 class Block:
@@ -87,9 +108,7 @@ class Text(Block):
         wrapped = []
         for text in self.paragraphs:
             key = (text, self.style, width, self.max_lines)
-            if key not in self.cache:
-                self.cache[key] = self._wrap(text, width)
-            wrapped.append(self.cache[key])
+            wrapped.append(self.cache.get(key, partial(self._wrap, text, width)))
         return wrapped
 
     def _wrap(self, text: str, width: float) -> tuple[Paragraph, float]:

@@ -40,7 +40,7 @@ class Kit:
         self.colour = colour and not layout.monochrome
         self.palette: Palette = palette(self.colour, layout.monochrome)
         self.logo: Logo | None = load_logo(canvas, branding.logo, greyscale=not self.colour)
-        self.paragraphs: ParagraphCache = {}
+        self.paragraphs = ParagraphCache()
 
     def size(self, points: float) -> float:
         """A design size (for the A6 card) at this layout's scale."""

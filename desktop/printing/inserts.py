@@ -76,21 +76,28 @@ def design_insert(insert: InsertContent, kit: Kit, width: float, height: float |
         if card.measure(width) <= height:
             return card
     # Too long even in the smallest type: the message is cut short, ending in "…".
-    words = insert.message.split(" ")
-    short, long = 0, len(words)
+    short, long = 0, len(insert.message)
     while long - short > 1:
         middle = (short + long) // 2
-        message = " ".join(words[:middle]) + ELLIPSIS
-        if _card(insert, kit, DENSITIES[-1], message).measure(width) <= height:
+        if _card(insert, kit, DENSITIES[-1], _cut(insert.message, middle)).measure(width) <= height:
             short = middle
         else:
             long = middle
-    return _card(insert, kit, DENSITIES[-1], " ".join(words[:short]) + ELLIPSIS)
+    return _card(insert, kit, DENSITIES[-1], _cut(insert.message, short))
+
+
+def _cut(message: str, length: int) -> str:
+    """The first `length` characters of `message` and "…", after a whole word where there is one
+    (a message in Chinese or Japanese has no spaces to cut at)."""
+    kept = message[:length]
+    if length < len(message) and " " in kept.strip():
+        kept = kept.rsplit(" ", 1)[0]
+    return kept.rstrip() + ELLIPSIS
 
 
 def _card(insert: InsertContent, kit: Kit, density: Density, message: str) -> Block:
     air = density.air
-    note = [*_letter(insert, kit, density, message)]
+    note = _letter(insert, kit, density, message)
     details = _details(insert, kit, density)
     voucher = [] if insert.voucher is None else [coupon(insert.voucher, kit, air)]
     end = footer(kit)

@@ -11,7 +11,7 @@ from desktop.shop.errors import InvalidInput
 
 # Crop marks start this far outside the cut, so a slightly crooked cut never shows them.
 _MARK_GAP = 1.5 * mm
-_MARK_LENGTH = 4 * mm
+_MARK_LENGTH = 3.5 * mm
 
 
 @dataclass(frozen=True)

@@ -7,36 +7,42 @@ finds r, alpha, a and b by maximum likelihood; then P(alive), the expected visit
 period and the expected next visit follow per customer.
 
 Time is in weeks throughout, as in the paper, so alpha is in weeks. The last part fits the
-model to the shop's own customers (their maintained visit days) and caches the fit in a setting:
-a background worker calls `fit_needed` and `refit`; lists read `current_fit` and never wait.
+model to the shop's own customers (their maintained visit days) and keeps the fit in a setting,
+with each customer's drift day (after it the model calls them probably gone): a background
+worker calls `fit_needed` and `refit`; lists read what is stored and never wait.
+
+scipy takes a third of a second to load, so the functions that need it import it: a sale,
+which refreshes one drift day, needs numpy alone.
 """
 
 from __future__ import annotations
 
 import json
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from itertools import chain
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.optimize import minimize  # type: ignore[import-untyped, unused-ignore]
-from scipy.special import expit, gammaln, hyp2f1, psi  # type: ignore[import-untyped, unused-ignore]
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
+from desktop.shop.lapsed import get_rules
 from desktop.store.models import Setting, utc_now
 from desktop.store.models_reminders import CustomerRhythm
 from desktop.store.shopfile import ShopDatabase
 
 Floats = NDArray[np.float64]
+WEEK = 7.0  # days
 
 # Fewer repeat customers than this and the estimates are noise (in the paper 946 of 2,357
 # came back).
 MIN_REPEAT_CUSTOMERS = 30
 # E[visits] at a = 1 is 0/0 with a finite limit: evaluate just beside it.
 _A_NEAR_ONE = 1e-6
+# A drift day further off than this (about 2,700 years) is as good as never.
+_FAR_DAYS = 1e6
 
 
 @dataclass(frozen=True)
@@ -102,6 +108,8 @@ class _Grouped:
     def log_likelihood(self, r: float, alpha: float, a: float, b: float) -> tuple[float, Floats]:
         """The summed log-likelihood (eq. 6 of the paper, in logs) and its gradient with
         respect to log r, log alpha, log a and log b."""
+        from scipy.special import gammaln, psi  # type: ignore[import-untyped, unused-ignore]
+
         log_alpha = np.log(alpha)
         # Customers with no repeat visit: r log(alpha) - r log(alpha + T).
         once_log = np.log(alpha + self.once_T)
@@ -140,7 +148,7 @@ class _Grouped:
         gradient there."""
         r, alpha, a, b = _params_at(point)
         total, by_log = self.log_likelihood(r, alpha, a, b)
-        drop_mean = float(expit(point[2]))
+        drop_mean = _logistic(float(point[2]))
         gradient = np.array(
             [
                 by_log[0] + by_log[1],
@@ -167,14 +175,18 @@ _SEARCH_BOUNDS = [
 _SPREADS = np.array([True, False, False, True])
 
 
+def _logistic(value: float) -> float:
+    return float(1 / (1 + np.exp(-value)))
+
+
 def _params_at(point: Floats) -> tuple[float, float, float, float]:
     log_r, log_rate, drop_logit, log_sum = (float(v) for v in point)
-    total = np.exp(log_sum)
+    total = float(np.exp(log_sum))
     return (
         float(np.exp(log_r)),
         float(np.exp(log_r - log_rate)),
-        float(expit(drop_logit) * total),
-        float(expit(-drop_logit) * total),
+        _logistic(drop_logit) * total,
+        _logistic(-drop_logit) * total,
     )
 
 
@@ -206,6 +218,8 @@ def fit(summary: Summary) -> Fit:
             f"{'' if repeaters == 1 else 's'} came back on another day, "
             f"and it needs at least {MIN_REPEAT_CUSTOMERS}",
         )
+    from scipy.optimize import minimize  # type: ignore[import-untyped, unused-ignore]
+
     result = minimize(
         _Grouped(summary).objective,
         _starting_point(summary),
@@ -243,19 +257,37 @@ def _log_odds_gone(params: Params, x: Floats, t_x: Floats, T: Floats) -> Floats:
 
 def p_alive(params: Params, summary: Summary) -> Floats:
     """The chance each customer is still active at the end of their T."""
-    return np.asarray(expit(-_log_odds_gone(params, summary.x, summary.t_x, summary.T)))
+    # 1 / (1 + odds), without overflow for the long gone.
+    odds = _log_odds_gone(params, summary.x, summary.t_x, summary.T)
+    return np.asarray(np.exp(-np.logaddexp(0.0, odds)))
 
 
-def alive_ratio_limit(params: Params, x: Floats, below: float) -> Floats:
-    """For repeat visit counts x ≥ 1: the ratio (alpha + T) / (alpha + t_x) beyond which
-    P(alive) < `below`. A database can then test the rule with plain arithmetic."""
-    odds = 1.0 / below - 1.0
-    log_limit = (np.log(odds) + np.log(params.b + x - 1) - np.log(params.a)) / (params.r + x)
-    return np.asarray(np.exp(log_limit))
+def drift_days(
+    params: Params,
+    below: float,
+    visit_days: NDArray[np.int64],
+    first_day: NDArray[np.int64],
+    last_day: NDArray[np.int64],
+) -> NDArray[np.int64]:
+    """For customers with at least two visit days (days as `date.toordinal()`): the last day
+    on which the model still gives them a chance of at least `below` of being active.
+
+    P(alive) < below exactly when (alpha + T) / (alpha + t_x) passes a limit that depends on x
+    alone, so from a fixed day on: a list can then ask `drift_day < today`, with no maths."""
+    x = visit_days.astype(np.float64) - 1
+    log_limit = (np.log(1 / below - 1) + np.log(params.b + x - 1) - np.log(params.a)) / (
+        params.r + x
+    )
+    t_x = (last_day - first_day) / WEEK
+    weeks = np.exp(np.minimum(log_limit, 50.0)) * (params.alpha + t_x) - params.alpha
+    days = np.floor(np.clip(weeks * WEEK, -_FAR_DAYS, _FAR_DAYS)).astype(np.int64)
+    return np.asarray(first_day + days, dtype=np.int64)
 
 
 def expected_visits(params: Params, summary: Summary, weeks: float | Floats) -> Floats:
     """Expected visits of each customer in the next `weeks` (eq. 10 of the paper)."""
+    from scipy.special import hyp2f1  # type: ignore[import-untyped, unused-ignore]
+
     r, alpha, b = params.r, params.alpha, params.b
     a = params.a if abs(params.a - 1) > _A_NEAR_ONE else 1 + _A_NEAR_ONE
     x, T = summary.x, summary.T
@@ -290,7 +322,6 @@ def expected_next_visit(
 # --- The shop's own fit ------------------------------------------------------------------
 
 FIT_KEY = "lapsed.model"
-WEEK = 7.0
 
 
 @dataclass(frozen=True)
@@ -400,7 +431,7 @@ def fit_shop(session: Session, *, today: date | None = None) -> FitResult:
 def store_fit(session: Session, result: FitResult) -> None:
     """Keep `result` as the shop's current fit."""
     value = {
-        "params": None if result.params is None else vars(result.params),
+        "params": None if result.params is None else asdict(result.params),
         "reason": result.reason,
         "customers": result.customers,
         "repeat_customers": result.repeat_customers,
@@ -413,11 +444,39 @@ def store_fit(session: Session, result: FitResult) -> None:
     session.merge(Setting(key=FIT_KEY, value=json.dumps(value)))
 
 
+def store_drift_days(session: Session, params: Params | None, below: float) -> None:
+    """Every returning customer's drift day under `params` (none without a usable fit)."""
+    if params is None:
+        session.execute(update(CustomerRhythm).values(drift_day=None))
+        return
+    rows = session.execute(
+        select(
+            CustomerRhythm.customer_id,
+            CustomerRhythm.visit_days,
+            CustomerRhythm.first_day,
+            CustomerRhythm.last_day,
+        ).where(CustomerRhythm.visit_days > 1)
+    ).all()
+    table = np.fromiter(chain.from_iterable(rows), dtype=np.int64, count=4 * len(rows))
+    ids, visit_days, first, last = table.reshape(-1, 4).T
+    days = drift_days(params, below, visit_days, first, last)
+    session.connection().execute(
+        update(CustomerRhythm)
+        .where(CustomerRhythm.customer_id == bindparam("row_id"))
+        .values(drift_day=bindparam("row_drift_day")),
+        [
+            {"row_id": key, "row_drift_day": day}
+            for key, day in zip(ids.tolist(), days.tolist(), strict=True)
+        ],
+    )
+
+
 def refit(shop: ShopDatabase, *, today: date | None = None) -> FitResult:
-    """Fit afresh and store the result: for a background worker. Reads in one session and
-    writes in a short second one, so the tills are never held up by the fit."""
+    """Fit afresh and store the fit with every drift day: for a background worker. Reads in
+    one session and writes in a short second one, so the tills are not held up by the fit."""
     with shop.read() as session:
         result = fit_shop(session, today=today)
     with shop.write() as session:
         store_fit(session, result)
+        store_drift_days(session, result.params, get_rules(session).alive_below)
     return result

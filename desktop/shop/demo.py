@@ -1,13 +1,14 @@
 """The sample shop: a believable tea, coffee and pottery shop with years of customers and sales.
 
-Built for trying the app and for `make bench` (100,000 customers and a million purchases in
-well under a minute), so rows are made as plain tuples and handed to `store.bulk` in one
-transaction; every derived value is computed the way the shop's own functions compute it.
+It serves trying the app and `make bench` (100,000 customers and a million purchases in well
+under a minute), so rows are made as plain tuples and written by `store.bulk` in one
+transaction; every stored form and derived value is made by the shop's own functions, or
+computed as they compute it (`refresh_customer_totals`, `build_search_text`, `lapsed`).
 
 Determinism: the content depends only on the seed and the day the history ends. The history runs
 up to the start of `DemoOptions.today` (UTC; default: today), so no purchase lies in the future
-and the same seed on the same day gives the same rows. Names come from Faker, so the same shop
-also needs the same Faker (and Python) version.
+and the same seed on the same day gives the same rows, in any process. Names come from Faker
+pools, so the same shop also needs the same Faker and Python versions.
 """
 
 from __future__ import annotations
@@ -15,9 +16,12 @@ from __future__ import annotations
 import calendar
 import random
 from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
+from multiprocessing import get_context
 
 from faker import Faker
 from sqlalchemy import exists, select
@@ -27,6 +31,7 @@ from desktop.shop.catalogue import add_category, add_product
 from desktop.shop.consent import EMAIL_WORDING, POST_WORDING
 from desktop.shop.customers import build_search_text, normalise_email, normalise_phone, postcode_key
 from desktop.shop.errors import ShopError
+from desktop.shop.lapsed import refresh_all_rhythms
 from desktop.shop.purchases import REFERENCE_PREFIX
 from desktop.shop.settings import ShopProfile, get_profile, is_set_up, save_profile
 from desktop.shop.text import fold
@@ -46,6 +51,9 @@ from desktop.store.shopfile import ShopDatabase
 
 DAY = 86_400
 CHUNK = 50_000
+# From this many customers, their stored forms are worked out in a second process (the slowest
+# part of the build) while this one writes the purchases.
+PARALLEL_FROM = 5_000
 
 PROFILE = ShopProfile(
     name="Hollybank Tea & Pottery",
@@ -148,8 +156,9 @@ York | YO10 | 01904
 LOCAL_TOWNS = 5
 INWARD_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
 # Mobile ranges that phonenumbers holds valid, and British (not Manx or Channel Islands).
-MOBILE_PREFIXES = """0740 0741 0742 0743 0744 0745 0746 0747 0748 0749 0751 0753 0754 0755 0756
-0757 0758 0759 0771 0772 0773 0774 0775 0776 0777 0780 0781 0784 0785 0786 0787 0788""".split()
+MOBILE_PREFIXES = [
+    f"07{n}" for n in (*range(40, 50), 51, *range(53, 60), *range(71, 78), 80, 81, *range(84, 89))
+]
 
 # The languages people's names come from, and how many in a hundred.
 LOCALES = """en_GB:56 pl_PL:6 en_IE:4 de_DE:4 fr_FR:4 zh_CN:4 el_GR:3 ru_RU:3 es_ES:3 it_IT:3
@@ -180,7 +189,7 @@ GIFT_NOTES = ("Gift wrapped", "Gift message: Happy birthday, Mum!", "Please leav
 CHANNELS = ("in_shop", "online", "phone")
 # Per habit (mostly in the shop, online, by phone): the chance of in shop, and of not by phone.
 CHANNEL_HABITS = ((0.86, 0.96), (0.10, 0.95), (0.35, 0.45))
-# How people come: (segment, share of customers); see _visit_days.
+# How people come, and the share of customers who come so (see _visit_days).
 SEGMENTS = {
     "weekly": 0.02,
     "monthly": 0.11,
@@ -247,17 +256,85 @@ class DemoSummary:
         )
 
 
-@dataclass(slots=True)
-class _Person:
-    name: str
-    email: tuple[str | None, str | None]  # as shown, key
-    phone: tuple[str | None, str | None]  # as shown, key
-    address: tuple[str, str, str, str]  # line 1, line 2, town, postcode
-    habit: int  # index into CHANNEL_HABITS
-    favourite: int  # index into CATALOGUE
-    segment: str
-    visits: list[int] = field(default_factory=list)  # (UTC seconds << 2) | channel, in order
-    joined: int = 0  # UTC seconds
+def build_demo(shop: ShopDatabase, options: DemoOptions) -> DemoSummary:
+    """Fill an empty shop file with the sample shop, all in one transaction.
+
+    Refuses (ShopError) a shop that already has customers, purchases or products, so a real
+    shop is never mixed with made-up people. Sets the shop's profile only if it has none.
+    """
+    if shop.path is None:
+        raise ShopError("The sample shop can only be built in a shop file, not a server database.")
+    import time, sys
+    T0 = time.perf_counter()
+    def tick(what):
+        print(f"{what}: {time.perf_counter()-T0:.1f}", file=sys.stderr, flush=True)
+    rng = random.Random(options.seed)
+    days = _Calendar.ending(options.today or datetime.now(UTC).date(), options.years)
+    with shop.write() as session:
+        _refuse_existing_data(session)
+        if not is_set_up(session):
+            save_profile(session, PROFILE)
+        currency = get_profile(session).currency
+        shelves = _stock_catalogue(session)
+        tags = [Tag(name=name) for name in TAGS]
+        session.add_all(tags)
+        session.flush()
+        tick("start")
+        people = _People(rng, options.seed).make(options.customers)
+        tick("people")
+        for person in people:
+            person.visits = _visits(rng, person, days)
+            # Someone who never bought signed up on a day of their own (the mailing list).
+            person.joined = (
+                person.visits[0] >> 2
+                if person.visits
+                else days.utc_seconds(rng.randrange(days.length), 43_200)
+            )
+        # Customer numbers follow the order people joined, as in a real shop.
+        people.sort(key=lambda p: p.joined)
+        tick("visits")
+        typed = [(p.name, p.email or "", p.phone or "", p.address[3]) for p in people]
+        with _stored_forms(typed) as stored_forms, bulk_load(session.connection()) as load:
+            totals = _load_purchases(load, rng, people, days, shelves, currency)
+            tick("purchases")
+            forms, tag_ids = stored_forms(), [tag.id for tag in tags]
+            tick("forms")
+            _load_customers(load, rng, people, forms, totals, tag_ids, days.end)
+            tick("customers")
+        # New purchases at the till continue the numbering after the sample ones.
+        session.merge(Counter(name="purchase", value=len(totals.purchases)))
+        tick("fts")
+        refresh_all_rhythms(session)
+        tick("rhythm")
+    tick("commit")
+    return DemoSummary(len(people), len(totals.purchases), options.years)
+
+
+def _refuse_existing_data(session: Session) -> None:
+    for model in (Customer, Purchase, Product, Category):
+        if session.scalar(select(exists().select_from(model))):
+            raise ShopError(
+                "This shop file already has customers, purchases or products of its own. "
+                "The sample shop goes into a new, empty file: choose another file name."
+            )
+
+
+def _stock_catalogue(session: Session) -> list[list[tuple[int, str, int, int]]]:
+    """Products per category, as (product id, name, category id, price)."""
+    shelves = []
+    for category_name, prefix, items in CATALOGUE:
+        category = add_category(session, category_name)
+        shelf = []
+        for number, (name, price) in enumerate(items, start=1):
+            product = add_product(
+                session, name, price, category_id=category.id, sku=f"{prefix}-{number:03d}"
+            )
+            shelf.append((product.id, product.name, category.id, price))
+        shelves.append(shelf)
+    return shelves
+
+
+# --- The calendar -----------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -274,8 +351,7 @@ class _Calendar:
     def ending(cls, today: date, years: float) -> _Calendar:
         length = max(1, round(years * 365.25))
         dates = [today - timedelta(days=length - i) for i in range(length)]
-        shop_days = [i for i, d in enumerate(dates) if _shop_open(d)]
-        open_day, latest = [], shop_days[0] if shop_days else 0
+        open_day, latest = [], next((i for i, d in enumerate(dates) if _shop_open(d)), 0)
         for i, d in enumerate(dates):
             latest = i if _shop_open(d) else latest
             open_day.append(latest)
@@ -317,66 +393,20 @@ def _british_summer_time(d: date) -> bool:
     return last_sunday(3) <= d < last_sunday(10)
 
 
-def build_demo(shop: ShopDatabase, options: DemoOptions) -> DemoSummary:
-    """Fill an empty shop file with the sample shop, all in one transaction.
-
-    Refuses (ShopError) a shop that already has customers, purchases or products, so a real
-    shop is never mixed with made-up people. Sets the shop's profile only if it has none.
-    """
-    if shop.path is None:
-        raise ShopError("The sample shop can only be built in a shop file, not a server database.")
-    rng = random.Random(options.seed)
-    days = _Calendar.ending(options.today or datetime.now(UTC).date(), options.years)
-    with shop.write() as session:
-        _refuse_existing_data(session)
-        if not is_set_up(session):
-            save_profile(session, PROFILE)
-        currency = get_profile(session).currency
-        shelves = _stock_catalogue(session)
-        tags = [Tag(name=name) for name in TAGS]
-        session.add_all(tags)
-        session.flush()
-        people = _People(rng, options.seed).make(options.customers)
-        for person in people:
-            person.visits = _visits(rng, person, days)
-            # Someone who never bought signed up on a day of their own (the mailing list).
-            person.joined = (
-                person.visits[0] >> 2
-                if person.visits
-                else days.utc_seconds(rng.randrange(days.length), 43_200)
-            )
-        # Customer numbers follow the order people joined, as in a real shop.
-        people.sort(key=lambda p: p.joined)
-        with bulk_load(session.connection()) as load:
-            _load_customers(load, rng, people, days, [tag.id for tag in tags])
-            count = _load_purchases(load, rng, people, days, shelves, currency)
-        # New purchases at the till continue the numbering after the sample ones.
-        session.merge(Counter(name="purchase", value=count))
-    return DemoSummary(len(people), count, options.years)
+# --- People -------------------------------------------------------------------------------
 
 
-def _refuse_existing_data(session: Session) -> None:
-    for model in (Customer, Purchase, Product, Category):
-        if session.scalar(select(exists().select_from(model))):
-            raise ShopError(
-                "This shop file already has customers, purchases or products of its own. "
-                "The sample shop goes into a new, empty file: choose another file name."
-            )
-
-
-def _stock_catalogue(session: Session) -> list[list[tuple[int, str, int, int]]]:
-    """Products per category, as (product id, name, category id, price)."""
-    shelves = []
-    for category_name, prefix, items in CATALOGUE:
-        category = add_category(session, category_name)
-        shelf = []
-        for number, (name, price) in enumerate(items, start=1):
-            product = add_product(
-                session, name, price, category_id=category.id, sku=f"{prefix}-{number:03d}"
-            )
-            shelf.append((product.id, product.name, category.id, price))
-        shelves.append(shelf)
-    return shelves
+@dataclass(slots=True)
+class _Person:
+    name: str
+    email: str | None  # as typed
+    phone: str | None  # as typed
+    address: tuple[str, str, str, str]  # line 1, line 2, town, postcode
+    habit: int  # index into CHANNEL_HABITS
+    favourite: int  # index into CATALOGUE
+    segment: str
+    visits: list[int] = field(default_factory=list)  # (UTC seconds << 2) | channel, in order
+    joined: int = 0  # UTC seconds
 
 
 class _People:
@@ -385,7 +415,8 @@ class _People:
     def __init__(self, rng: random.Random, seed: int) -> None:
         self.rng = rng
         self.pools: dict[str, tuple[list[tuple[list[str], list[str]]], list[str]]] = {}
-        self.locales, self.weights = [], []
+        self.locales: list[str] = []
+        self.weights: list[int] = []
         for item in LOCALES.split():
             locale, weight = item.split(":")
             self.locales.append(locale)
@@ -401,8 +432,8 @@ class _People:
             firsts.extend(IRISH_FIRST)
             lasts.extend(IRISH_LAST)
         self.segments, self.shares = list(SEGMENTS), list(SEGMENTS.values())
-        self.emails: set[str] = set()
-        self.phones: set[str | None] = set()
+        # Taken email addresses and national phone numbers: every customer has their own.
+        self.taken: set[str] = set()
 
     def make(self, count: int) -> list[_Person]:
         return [self._person(number) for number in range(count)]
@@ -418,20 +449,17 @@ class _People:
             name = f"{name} {rng.choice(EMOJI)}"
         habit = rng.choices((0, 1, 2), (70, 25, 5))[0]
         town = rng.choice(TOWNS if habit == 1 else TOWNS[:LOCAL_TOWNS])
-        no_email: tuple[str | None, str | None] = (None, None)
         return _Person(
             name=name,
-            email=self._email(number, first, last, handles) if rng.random() < 0.75 else no_email,
-            phone=self._phone(town) if rng.random() < 0.68 else (None, None),
+            email=self._email(number, first, last, handles) if rng.random() < 0.75 else None,
+            phone=self._phone(town) if rng.random() < 0.68 else None,
             address=self._address(town) if rng.random() < 0.75 else ("", "", "", ""),
             habit=habit,
             favourite=rng.randrange(len(CATALOGUE)),
             segment=rng.choices(self.segments, self.shares)[0],
         )
 
-    def _email(
-        self, number: int, first: str, last: str, handles: list[str]
-    ) -> tuple[str | None, str | None]:
+    def _email(self, number: int, first: str, last: str, handles: list[str]) -> str:
         rng = self.rng
         given, family = _ascii_letters(first), _ascii_letters(last)
         if len(given) < 2 or len(family) < 2:
@@ -439,12 +467,12 @@ class _People:
         else:
             local = rng.choice((f"{given}.{family}", f"{given}{family}", f"{given[0]}{family}"))
         address = f"{local}@{rng.choice(EMAIL_DOMAINS)}"
-        if address in self.emails:
+        if address in self.taken:
             address = address.replace("@", f"{number}@", 1)
-        self.emails.add(address)
-        return normalise_email(address)
+        self.taken.add(address)
+        return address
 
-    def _phone(self, town: _Town) -> tuple[str | None, str | None]:
+    def _phone(self, town: _Town) -> str:
         """A valid UK number, a mobile or a landline near home, typed in the ways people do."""
         rng = self.rng
         while True:
@@ -454,11 +482,11 @@ class _People:
             else:
                 size = 11 - len(town.area_code) - len(town.lead)
                 local = town.lead + str(rng.randrange(2 * 10 ** (size - 1), 10**size))
+                digits = town.area_code + local
                 typed = rng.choice((f"{town.area_code} {local}", f"({town.area_code}) {local}"))
-            shown, key = normalise_phone(typed, "GB")
-            if key not in self.phones:
-                self.phones.add(key)
-                return shown, key
+            if digits not in self.taken:
+                self.taken.add(digits)
+                return typed
 
     def _address(self, town: _Town) -> tuple[str, str, str, str]:
         rng = self.rng
@@ -478,6 +506,49 @@ def _unique(make: Callable[[], object], draws: int = 150) -> list[str]:
 @cache  # names come from small pools, so the same few hundred words recur
 def _ascii_letters(value: str) -> str:
     return "".join(ch for ch in fold(value) if "a" <= ch <= "z")
+
+
+# (name, email, phone, postcode) as typed -> what the shop stores for them.
+Typed = tuple[str, str, str, str]
+StoredForm = tuple[str, str, str | None, str | None, str | None, str | None, str]
+
+
+def _stored_forms_of(typed: list[Typed]) -> list[StoredForm]:
+    """(sort name, search text, email, email key, phone, phone key, postcode key) per person,
+    made by the shop's own functions exactly as `create_customer` makes them."""
+    customer = Customer()  # one unsaved row to build the search text from, reused (faster)
+    forms = []
+    for name, email, phone, postcode in typed:
+        customer.name, customer.postcode = name, postcode
+        customer.email, email_key = normalise_email(email)
+        customer.phone, customer.phone_key = normalise_phone(phone, "GB")
+        customer.postcode_key = postcode_key(postcode)
+        forms.append(
+            (
+                fold(name),
+                build_search_text(customer),
+                customer.email,
+                email_key,
+                customer.phone,
+                customer.phone_key,
+                customer.postcode_key,
+            )
+        )
+    return forms
+
+
+@contextmanager
+def _stored_forms(typed: list[Typed]) -> Iterator[Callable[[], list[StoredForm]]]:
+    """The stored forms, to be asked for when needed. For a big shop they are worked out in a
+    second process meanwhile (a fresh one: forking a process holding a database is unsafe)."""
+    if len(typed) < PARALLEL_FROM:
+        yield lambda: _stored_forms_of(typed)
+        return
+    with ProcessPoolExecutor(1, mp_context=get_context("spawn")) as executor:
+        yield executor.submit(_stored_forms_of, typed).result
+
+
+# --- Visits -------------------------------------------------------------------------------
 
 
 def _visits(rng: random.Random, person: _Person, days: _Calendar) -> list[int]:
@@ -542,150 +613,34 @@ def _regular(rng: random.Random, start: int, stop: int, shortest: int, spread: i
     return found
 
 
+# --- Writing ------------------------------------------------------------------------------
+
+PURCHASE_COLUMNS = (
+    *("id", "reference", "customer_id", "channel", "purchased_at", "currency", "total"),
+    *("note", "created_at", "voided_at", "void_reason", "insert_printed_at"),
+)
+LINE_COLUMNS = (
+    *("purchase_id", "position", "description", "product_id", "category_id", "quantity"),
+    "unit_price",
+)
 CUSTOMER_COLUMNS = (
-    "id",
-    "name",
-    "sort_name",
-    "search_text",
-    "email",
-    "email_key",
-    "phone",
-    "phone_key",
-    "address_line1",
-    "address_line2",
-    "town",
-    "postcode",
-    "postcode_key",
-    "country",
-    "birth_day",
-    "birth_month",
-    "notes",
-    "created_at",
-    "email_marketing",
-    "post_marketing",
-    "visit_count",
-    "total_spent",
+    *("id", "name", "sort_name", "search_text", "email", "email_key", "phone", "phone_key"),
+    *("postcode_key", "address_line1", "address_line2", "town", "postcode", "country"),
+    *("birth_day", "birth_month", "notes", "created_at", "email_marketing", "post_marketing"),
+    *("first_seen_at", "last_seen_at", "visit_count", "total_spent"),
 )
 CONSENT_COLUMNS = ("customer_id", "channel", "granted", "basis", "source", "wording", "recorded_at")
 
 
-def _load_customers(
-    load: BulkLoader, rng: random.Random, people: list[_Person], days: _Calendar, tags: list[int]
-) -> None:
-    consents: list[tuple[object, ...]] = []
-    tagged: list[tuple[int, int]] = []
+@dataclass
+class _Totals:
+    """What each customer's live (not voided) purchases add up to, by customer number."""
 
-    def rows() -> Iterator[tuple[object, ...]]:
-        customer = Customer()  # one unsaved row to build search text from, reused (it is faster)
-        for number, person in enumerate(people, start=1):
-            joined = person.joined
-            line1, line2, town, postcode = person.address
-            customer.name, customer.email, customer.postcode = (
-                person.name,
-                person.email[0],
-                postcode,
-            )
-            customer.phone, customer.phone_key = person.phone
-            customer.postcode_key = postcode_key(postcode)
-            emailing, posting = _consents(load, rng, number, person, joined, days.end, consents)
-            if person.segment == "weekly" and rng.random() < 0.8:
-                tagged.append((number, tags[0]))
-            elif rng.random() < 0.08:
-                tagged.append((number, rng.choice(tags[1:-1])))
-            elif rng.random() < 0.002:
-                tagged.append((number, tags[-1]))
-            month = rng.randint(1, 12) if rng.random() < 0.35 else None
-            day = rng.randint(1, calendar.monthrange(2024, month)[1]) if month else None
-            yield (
-                number,
-                person.name,
-                fold(person.name),
-                build_search_text(customer),
-                *person.email,
-                *person.phone,
-                line1,
-                line2,
-                town,
-                postcode,
-                customer.postcode_key,
-                "GB",
-                day,
-                month,
-                rng.choice(NOTES) if rng.random() < 0.03 else "",
-                load.stored_time(joined),
-                emailing,
-                posting,
-                0,
-                0,
-            )
-
-    load.insert(Customer, CUSTOMER_COLUMNS, rows())
-    load.insert(Consent, CONSENT_COLUMNS, consents)
-    load.insert(CustomerTag, ("customer_id", "tag_id"), tagged)
-
-
-def _consents(
-    load: BulkLoader,
-    rng: random.Random,
-    number: int,
-    person: _Person,
-    joined: int,
-    end: int,
-    rows: list[tuple[object, ...]],
-) -> tuple[bool, bool]:
-    """Ledger rows for what the person agreed to when they joined; (emailing, posting) now."""
-    source, when = ("form" if person.habit == 1 else "counter"), load.stored_time(joined)
-    emailing = person.email[0] is not None and rng.random() < 0.65
-    if emailing:
-        soft = rng.random() < 0.2
-        basis, wording = (
-            ("soft_opt_in", SOFT_OPT_IN_WORDING) if soft else ("consent", EMAIL_WORDING)
-        )
-        rows.append((number, "email", True, basis, source, wording, when))
-        if rng.random() < 0.08:
-            left = joined + 1 + int(rng.random() * max(0, end - joined - 2))
-            rows.append(
-                (
-                    number,
-                    "email",
-                    False,
-                    "withdrawn",
-                    "unsubscribe",
-                    EMAIL_WORDING,
-                    load.stored_time(left),
-                )
-            )
-            emailing = False
-    posting = bool(person.address[0]) and rng.random() < 0.3
-    if posting:
-        basis = "consent" if rng.random() < 0.5 else "legitimate_interest"
-        rows.append((number, "post", True, basis, source, POST_WORDING, when))
-    return emailing, posting
-
-
-PURCHASE_COLUMNS = (
-    "id",
-    "reference",
-    "customer_id",
-    "channel",
-    "purchased_at",
-    "currency",
-    "total",
-    "note",
-    "created_at",
-    "voided_at",
-    "void_reason",
-    "insert_printed_at",
-)
-LINE_COLUMNS = (
-    "purchase_id",
-    "position",
-    "description",
-    "product_id",
-    "category_id",
-    "quantity",
-    "unit_price",
-)
+    purchases: list[int]  # every purchase's id, voided ones too
+    first: list[int]
+    last: list[int]
+    visits: list[int]
+    spent: list[int]
 
 
 def _load_purchases(
@@ -695,9 +650,8 @@ def _load_purchases(
     days: _Calendar,
     shelves: list[list[tuple[int, str, int, int]]],
     currency: str,
-) -> int:
-    """Every visit as a purchase of 1–4 lines, in time order; then the customers' totals,
-    counted as `purchases.refresh_customer_totals` counts them (voided ones left out)."""
+) -> _Totals:
+    """Every visit as a purchase of 1–4 lines from the shelves, numbered in time order."""
     shift = len(people).bit_length()
     keys = sorted(
         visit << shift | number
@@ -706,9 +660,9 @@ def _load_purchases(
     )
     mask, random_, stored = (1 << shift) - 1, rng.random, load.stored_time
     everything = [product for shelf in shelves for product in shelf]
-    favourites = [shelves[0], *(shelves[person.favourite] for person in people)]
+    favourites = [everything, *(shelves[person.favourite] for person in people)]
     size = len(people) + 1
-    first, last, visits, spent = [0] * size, [0] * size, [0] * size, [0] * size
+    totals = _Totals(list(range(1, len(keys) + 1)), [0] * size, [0] * size, [0] * size, [0] * size)
     printed_before = days.end - 2 * DAY  # the last two days' thank-you inserts are still to print
     purchases: list[tuple[object, ...]] = []
     lines: list[tuple[object, ...]] = []
@@ -724,55 +678,92 @@ def _load_purchases(
             chosen.append(product)
             r = random_()
             quantity = 1 if r < 0.86 else 2 if r < 0.97 else 3
-            lines.append(
-                (purchase_id, len(chosen), product[1], product[0], product[2], quantity, product[3])
-            )
+            line = (purchase_id, len(chosen), product[1], product[0], product[2], quantity)
+            lines.append((*line, product[3]))
             total += quantity * product[3]
-        stamp = stored(when)
-        voided = reason = None
+        stamp, voided, reason = stored(when), None, None
         if random_() < 0.004:
-            voided, reason = (
-                stored(min(when + 60 + int(random_() * 3600), days.end - 1)),
-                rng.choice(VOID_REASONS),
-            )
+            voided = stored(min(when + 60 + int(random_() * 3600), days.end - 1))
+            reason = rng.choice(VOID_REASONS)
         else:
-            first[number] = first[number] or when
-            last[number], visits[number], spent[number] = (
-                when,
-                visits[number] + 1,
-                spent[number] + total,
-            )
+            totals.first[number] = totals.first[number] or when
+            totals.last[number] = when
+            totals.visits[number] += 1
+            totals.spent[number] += total
         note = rng.choice(GIFT_NOTES) if channel == 1 and random_() < 0.03 else ""
         printed = stored(when + 300 + int(random_() * 7200)) if when < printed_before else None
-        purchases.append(
-            (
-                purchase_id,
-                f"{REFERENCE_PREFIX}{purchase_id:06d}",
-                number,
-                CHANNELS[channel],
-                stamp,
-                currency,
-                total,
-                note,
-                stamp,
-                voided,
-                reason,
-                printed,
-            )
-        )
+        reference = f"{REFERENCE_PREFIX}{purchase_id:06d}"
+        sale = (purchase_id, reference, number, CHANNELS[channel], stamp, currency, total)
+        purchases.append((*sale, note, stamp, voided, reason, printed))
         if len(purchases) == CHUNK:
             load.insert(Purchase, PURCHASE_COLUMNS, purchases)
             load.insert(PurchaseLine, LINE_COLUMNS, lines)
             purchases, lines = [], []
     load.insert(Purchase, PURCHASE_COLUMNS, purchases)
     load.insert(PurchaseLine, LINE_COLUMNS, lines)
-    load.update(
-        Customer,
-        ("first_seen_at", "last_seen_at", "visit_count", "total_spent"),
-        (
-            (stored(first[n]), stored(last[n]), visits[n], spent[n], n)
-            for n in range(1, len(people) + 1)
-            if visits[n]
-        ),
-    )
-    return len(keys)
+    return totals
+
+
+def _load_customers(
+    load: BulkLoader,
+    rng: random.Random,
+    people: list[_Person],
+    forms: list[StoredForm],
+    totals: _Totals,
+    tags: list[int],
+    end: int,
+) -> None:
+    consents: list[tuple[object, ...]] = []
+    tagged: list[tuple[int, int]] = []
+    stored = load.stored_time
+
+    def rows() -> Iterator[tuple[object, ...]]:
+        for number, (person, form) in enumerate(zip(people, forms, strict=True), start=1):
+            emailing, posting = _consents(load, rng, number, person, end, consents)
+            if person.segment == "weekly" and rng.random() < 0.8:
+                tagged.append((number, tags[0]))
+            elif rng.random() < 0.08:
+                tagged.append((number, rng.choice(tags[1:-1])))
+            elif rng.random() < 0.002:
+                tagged.append((number, tags[-1]))
+            month = rng.randint(1, 12) if rng.random() < 0.35 else None
+            day = rng.randint(1, calendar.monthrange(2024, month)[1]) if month else None
+            note = rng.choice(NOTES) if rng.random() < 0.03 else ""
+            seen, spent = totals.visits[number], totals.spent[number]
+            first = stored(totals.first[number]) if seen else None
+            last = stored(totals.last[number]) if seen else None
+            head = (number, person.name, *form, *person.address, "GB", day, month, note)
+            yield (*head, stored(person.joined), emailing, posting, first, last, seen, spent)
+
+    load.insert(Customer, CUSTOMER_COLUMNS, rows())
+    load.insert(Consent, CONSENT_COLUMNS, consents)
+    load.insert(CustomerTag, ("customer_id", "tag_id"), tagged)
+
+
+def _consents(
+    load: BulkLoader,
+    rng: random.Random,
+    number: int,
+    person: _Person,
+    end: int,
+    rows: list[tuple[object, ...]],
+) -> tuple[bool, bool]:
+    """Ledger rows for what the person agreed to when they joined; (emailing, posting) now."""
+    joined = person.joined
+    source, when = ("form" if person.habit == 1 else "counter"), load.stored_time(joined)
+    emailing = person.email is not None and rng.random() < 0.65
+    if emailing:
+        soft = rng.random() < 0.2
+        basis, wording = (
+            ("soft_opt_in", SOFT_OPT_IN_WORDING) if soft else ("consent", EMAIL_WORDING)
+        )
+        rows.append((number, "email", True, basis, source, wording, when))
+        if rng.random() < 0.08:
+            left = load.stored_time(joined + 1 + int(rng.random() * max(0, end - joined - 2)))
+            rows.append((number, "email", False, "withdrawn", "unsubscribe", EMAIL_WORDING, left))
+            emailing = False
+    posting = bool(person.address[0]) and rng.random() < 0.3
+    if posting:
+        basis = "consent" if rng.random() < 0.5 else "legitimate_interest"
+        rows.append((number, "post", True, basis, source, POST_WORDING, when))
+    return emailing, posting

@@ -20,19 +20,16 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 from itertools import pairwise
 from statistics import median
-from typing import TYPE_CHECKING, Any, Literal, TypeVar, get_args
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from sqlalchemy import (
     ColumnElement,
-    Float,
     Integer,
     Row,
     Select,
     and_,
-    column,
     delete,
     extract,
-    false,
     func,
     insert,
     literal,
@@ -41,7 +38,6 @@ from sqlalchemy import (
     select,
     tuple_,
     type_coerce,
-    values,
 )
 from sqlalchemy.orm import Session
 
@@ -56,7 +52,6 @@ Rule = Literal["threshold", "rhythm", "model"]
 RULES: tuple[Rule, ...] = get_args(Rule)
 RULES_KEY = "lapsed.rules"
 WorthKey = tuple[int, int, int]  # (total spent, visits, customer id) of the last row shown
-_Statement = TypeVar("_Statement", bound=Select[*tuple[Any, ...]])
 _Row = Row[*tuple[Any, ...]]
 
 
@@ -119,7 +114,13 @@ def save_rules(session: Session, rules: LapsedRules) -> LapsedRules:
         raise InvalidInput("rhythm_min_days", "The shortest absence must be 0 to 365 days.")
     if not 0.01 <= rules.alive_below <= 0.99:
         raise InvalidInput("alive_below", "The chance must be between 1% and 99%.")
+    before = get_rules(session)
     session.merge(Setting(key=RULES_KEY, value=json.dumps(asdict(rules))))
+    if rules.alive_below != before.alive_below:
+        from desktop.shop.bgnbd import current_fit, store_drift_days
+
+        fit = current_fit(session)
+        store_drift_days(session, fit.params if fit else None, rules.alive_below)
     return rules
 
 
@@ -142,8 +143,9 @@ def _rhythm(days: list[int]) -> dict[str, int | float | None]:
 
 
 def refresh_rhythm(session: Session, customer_id: int) -> None:
-    """Recount one customer's visit days from their live purchases. Call it in the same
-    transaction as any change to their purchases, as their totals are kept."""
+    """Recount one customer's visit days from their live purchases, and their drift day under
+    the stored fit. Call it in the same transaction as any change to their purchases, as
+    their totals are kept."""
     times = session.scalars(
         select(Purchase.purchased_at).where(
             Purchase.customer_id == customer_id, Purchase.voided_at.is_(None)
@@ -154,18 +156,33 @@ def refresh_rhythm(session: Session, customer_id: int) -> None:
     if not days:
         if row is not None:
             session.delete(row)
+            session.flush()
         return
     if row is None:
         row = CustomerRhythm(customer_id=customer_id)
         session.add(row)
     for name, value in _rhythm(days).items():
         setattr(row, name, value)
+    row.drift_day = None
+    if len(days) > 1:
+        from desktop.shop.bgnbd import current_fit, drift_days
+
+        fit = current_fit(session)
+        if fit is not None and fit.params is not None:
+            import numpy as np
+
+            (day,) = drift_days(
+                fit.params,
+                get_rules(session).alive_below,
+                *(np.array([value]) for value in (len(days), days[0], days[-1])),
+            )
+            row.drift_day = int(day)
     session.flush()
 
 
 def refresh_all_rhythms(session: Session) -> int:
-    """Recount every customer's visit days in one pass (after a bulk load or an import).
-    Returns how many customers have bought."""
+    """Recount every customer's visit days and drift days in one pass (after a bulk load or
+    an import). Returns how many customers have bought."""
     session.execute(delete(CustomerRhythm))
     # Unordered (a plain scan of the table) and as Unix seconds: ordering by customer or
     # reading a million datetimes costs many times more than grouping here.
@@ -189,6 +206,11 @@ def refresh_all_rhythms(session: Session) -> int:
     if rows:
         # Core's executemany: the ORM's bulk insert splits its batches at every None gap.
         session.connection().execute(insert(CustomerRhythm), rows)
+        from desktop.shop.bgnbd import current_fit, store_drift_days
+
+        fit = current_fit(session)
+        if fit is not None and fit.params is not None:
+            store_drift_days(session, fit.params, get_rules(session).alive_below)
     return len(rows)
 
 
@@ -196,13 +218,11 @@ def refresh_all_rhythms(session: Session) -> int:
 
 
 class _Judge:
-    """The three rules for one day, as SQL conditions on `customer_rhythm`."""
+    """The three rules for one day, as conditions on the `customer_rhythm` row."""
 
-    def __init__(self, session: Session, today: date, fit: FitResult | None) -> None:
-        self.session = session
+    def __init__(self, session: Session, today: date) -> None:
         self.rules = get_rules(session)
         self.today = today.toordinal()
-        self.params: Params | None = fit.params if fit is not None else None
 
     def threshold(self) -> ColumnElement[bool]:
         return CustomerRhythm.last_day < self.today - self.rules.threshold_days
@@ -224,52 +244,16 @@ class _Judge:
             ),
         )
 
+    def model(self) -> ColumnElement[bool]:
+        # NULL, so never true, for one-time buyers and without a usable fit.
+        return CustomerRhythm.drift_day < self.today
+
     def overdue(self) -> ColumnElement[bool]:
         """Their usual next visit has passed, but they have not (yet) lapsed by their rhythm."""
         return and_(self._past_rhythm(1.0), not_(self.rhythm()))
 
-    def model(self, statement: _Statement) -> _Statement:
-        """`statement` narrowed to the customers the model gives less than the set chance.
-
-        P(alive) < p works out, for each number of visit days, as (alpha + T) / (alpha + t_x)
-        beyond a limit: the limits go in as a small table, the rest is arithmetic."""
-        from desktop.shop.bgnbd import WEEK, alive_ratio_limit
-
-        counts = sorted(
-            self.session.scalars(
-                select(CustomerRhythm.visit_days).distinct().where(CustomerRhythm.visit_days > 1)
-            )
-        )
-        if self.params is None or not counts:
-            return statement.where(false())
-        import numpy as np
-
-        limits = alive_ratio_limit(
-            self.params, np.array(counts, dtype=np.float64) - 1, self.rules.alive_below
-        )
-        table = (
-            values(column("visit_days", Integer), column("ratio", Float))
-            .data([(count, float(limit)) for count, limit in zip(counts, limits, strict=True)])
-            .cte()
-        )
-        # Looked up per customer (NULL, so false, for a one-time buyer) rather than joined:
-        # a join lets SQLite start from this table and sort every match by worth.
-        ratio = (
-            select(table.c.ratio)
-            .where(table.c.visit_days == CustomerRhythm.visit_days)
-            .scalar_subquery()
-        )
-        alpha_days = literal(WEEK * self.params.alpha, Float)
-        first = CustomerRhythm.first_day
-        return statement.where(
-            alpha_days + (literal(self.today) - first)
-            > ratio * (alpha_days + (CustomerRhythm.last_day - first))
-        )
-
-    def flagged(self, statement: _Statement, rule: Rule) -> _Statement:
-        if rule == "model":
-            return self.model(statement)
-        return statement.where(self.threshold() if rule == "threshold" else self.rhythm())
+    def rule(self, rule: Rule) -> ColumnElement[bool]:
+        return {"threshold": self.threshold, "rhythm": self.rhythm, "model": self.model}[rule]()
 
 
 def _model_fit(session: Session) -> FitResult | None:
@@ -280,6 +264,8 @@ def _model_fit(session: Session) -> FitResult | None:
 
 def _rule_used(rule: Rule, fit: FitResult | None) -> tuple[Rule, str]:
     """The rule to apply and, when the model cannot be used, why (for the shopkeeper)."""
+    if rule not in RULES:
+        raise InvalidInput("rule", f"Unknown rule “{rule}”: use threshold, rhythm or model.")
     if rule != "model" or (fit is not None and fit.usable):
         return rule, ""
     why = fit.reason if fit is not None else "the model has not been fitted to your shop yet"
@@ -289,17 +275,16 @@ def _rule_used(rule: Rule, fit: FitResult | None) -> tuple[Rule, str]:
 def not_seen_lately_ids(
     session: Session, rule: Rule, *, today: date | None = None
 ) -> tuple[Select[int], Rule, str]:
-    """(select of customer ids, rule applied, note): the customers `rule` flags. Run the
-    select in the same session, soon: it carries today's figures."""
-    fit = _model_fit(session)
-    used, note = _rule_used(rule, fit)
-    judge = _Judge(session, today or date.today(), fit)
-    return judge.flagged(select(CustomerRhythm.customer_id), used), used, note
+    """(select of customer ids, rule applied, note): the customers `rule` flags; by their
+    own rhythm, and the note says why, when the model cannot be used."""
+    used, note = _rule_used(rule, _model_fit(session))
+    condition = _Judge(session, today or date.today()).rule(used)
+    return select(CustomerRhythm.customer_id).where(condition), used, note
 
 
 def overdue_ids(session: Session, *, today: date | None = None) -> Select[int]:
     """Customers whose usual next visit has passed, before they count as lapsed."""
-    judge = _Judge(session, today or date.today(), None)
+    judge = _Judge(session, today or date.today())
     return select(CustomerRhythm.customer_id).where(judge.overdue())
 
 
@@ -323,13 +308,11 @@ def not_seen_lately(
     """Customers `rule` flags, most valuable first (spend, then visits), a page at a time:
     pass the last page's `next_key` as `after`. Each row carries all three judgements, a
     reason in plain words and the expected next visit."""
-    if rule not in RULES:
-        raise InvalidInput("rule", f"Unknown rule “{rule}”: use threshold, rhythm or model.")
     today = today or date.today()
     fit = _model_fit(session)
     used, note = _rule_used(rule, fit)
-    judge = _Judge(session, today, fit)
-    statement = judge.flagged(
+    judge = _Judge(session, today)
+    statement = (
         select(
             Customer.id,
             Customer.name,
@@ -341,17 +324,21 @@ def not_seen_lately(
             CustomerRhythm.usual_gap_days,
             judge.threshold().label("by_threshold"),
             judge.rhythm().label("by_rhythm"),
-        ).join(Customer, Customer.id == CustomerRhythm.customer_id),
-        used,
+            judge.model().label("by_model"),
+        )
+        .select_from(CustomerRhythm)
+        .join(Customer, Customer.id == CustomerRhythm.customer_id)
+        .where(judge.rule(used))
     )
     if after is not None:
         worth = tuple_(Customer.total_spent, Customer.visit_count, Customer.id)
         statement = statement.where(worth < tuple_(*after))
+    # Walks ix_customer_worth and stops at a page (see store/models_reminders.py).
     statement = statement.order_by(
         Customer.total_spent.desc(), Customer.visit_count.desc(), Customer.id.desc()
     ).limit(limit + 1)
     found = session.execute(statement).all()
-    rows = _rows(found[:limit], used, judge, fit)
+    rows = _rows(found[:limit], used, today.toordinal(), fit)
     if len(found) <= limit:
         return LapsedList(rule, used, rows, None, note)
     last = rows[-1]
@@ -359,21 +346,21 @@ def not_seen_lately(
 
 
 def _rows(
-    found: Sequence[_Row], used: Rule, judge: _Judge, fit: FitResult | None
+    found: Sequence[_Row], used: Rule, today: int, fit: FitResult | None
 ) -> list[LapsedCustomer]:
     chances: list[float | None] = [None] * len(found)
     model_next: list[float | None] = [None] * len(found)
     if fit is not None and fit.params is not None and found:
-        chances, model_next = _model_view(fit.params, found, judge.today)
+        chances, model_next = _model_view(fit.params, found, today)
     rows = []
     for row, chance, weeks in zip(found, chances, model_next, strict=True):
-        away = judge.today - row.last_day
+        away = today - row.last_day
         gap: float | None = row.usual_gap_days
         expected: date | None = None
         if gap is not None:
             expected = date.fromordinal(row.last_day + round(gap))
         elif weeks is not None:
-            expected = date.fromordinal(judge.today) + timedelta(days=round(weeks * 7))
+            expected = date.fromordinal(today) + timedelta(days=round(weeks * 7))
         rows.append(
             LapsedCustomer(
                 customer_id=row.id,
@@ -386,7 +373,7 @@ def _rows(
                 expected_next=expected,
                 by_threshold=bool(row.by_threshold),
                 by_rhythm=bool(row.by_rhythm),
-                by_model=None if chance is None else chance < judge.rules.alive_below,
+                by_model=None if row.by_model is None else bool(row.by_model),
                 p_alive=chance,
                 reason=reason_text(used, away, gap, chance),
             )
@@ -462,7 +449,7 @@ def _every(gap: float) -> str:
         return "every day"
     if gap < 6.5:
         return f"every {round(gap)} days"
-    if gap < 60:
+    if gap < 28.5 or 38 <= gap < 52.5:
         weeks = round(gap / 7)
         return "every week" if weeks == 1 else f"every {weeks} weeks"
     if gap < 365:

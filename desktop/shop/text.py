@@ -55,8 +55,8 @@ def fold(value: str) -> str:
 
 
 def _is_word_character(ch: str) -> bool:
-    # Letters, digits and marks, as SQLite's unicode61 tokenizer sees them (so Hindi vowel
-    # signs stay inside their word); "_" and other punctuation separate words.
+    # A vowel sign belongs to its word (SQLite's tokenizer splits there, and matches the parts
+    # as a phrase); "_" and other punctuation separate words, as they do for SQLite.
     return unicodedata.category(ch)[0] in "LNM" or ch in _JOINERS
 
 

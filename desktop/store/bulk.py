@@ -28,7 +28,7 @@ class BulkLoadUnsupported(Exception):
 
 
 class BulkLoader:
-    """Inserts and updates rows given as tuples, in the order of the `columns` named."""
+    """Inserts rows given as tuples, their values in the order of the `columns` named."""
 
     def __init__(self, cursor: sqlite3.Cursor) -> None:
         self._cursor = cursor
@@ -48,17 +48,6 @@ class BulkLoader:
         names = ", ".join(table.c[name].name for name in columns)
         marks = ", ".join("?" for _ in columns)
         self._cursor.executemany(f"INSERT INTO {table.name} ({names}) VALUES ({marks})", rows)
-
-    def update(
-        self, model: type[Base], columns: Sequence[str], rows: Iterable[Sequence[object]]
-    ) -> None:
-        """Each row is the new values of `columns` followed by the primary key."""
-        table = _table(model)
-        (key,) = table.primary_key.columns
-        assignments = ", ".join(f"{table.c[name].name} = ?" for name in columns)
-        self._cursor.executemany(
-            f"UPDATE {table.name} SET {assignments} WHERE {key.name} = ?", rows
-        )
 
     def stored_time(self, seconds: int) -> str:
         """A UTC time given as Unix seconds, in the form SQLAlchemy stores UTCDateTime columns
@@ -82,8 +71,10 @@ def _table(model: type[Base]) -> Table:
 def bulk_load(connection: Connection) -> Iterator[BulkLoader]:
     """A loader working inside `connection`'s open transaction (commit is the caller's).
 
-    The search-index triggers are dropped for the load and recreated after it, then the index
-    is rebuilt; an error rolls the whole transaction back, triggers included.
+    Foreign keys are checked at commit rather than row by row, so tables may be loaded in any
+    order (purchases before their customers). The search-index triggers are dropped for the
+    load and recreated after it, then the index is rebuilt; an error rolls the whole
+    transaction back, triggers included.
     """
     raw = connection.connection.driver_connection
     if not isinstance(raw, sqlite3.Connection):
@@ -96,6 +87,8 @@ def bulk_load(connection: Connection) -> Iterator[BulkLoader]:
     ).fetchall()
     try:
         cursor.execute(f"PRAGMA cache_size = -{_LOAD_CACHE_KIB}")
+        # Ends by itself with the transaction.
+        cursor.execute("PRAGMA defer_foreign_keys = ON")
         for name, _sql in triggers:
             cursor.execute(f'DROP TRIGGER "{name}"')
         yield BulkLoader(cursor)

@@ -88,7 +88,9 @@ def _check_revision(
             raise _Unsound(f"{path.name} holds a database, but not an Aftercare shop.")
         raise _Unsound(f"{path.name} is an empty database: it holds no shop yet.")
     row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
-    revision, head = (None if row is None else str(row[0])), migrate.head_revision()
+    if row is None:
+        raise _Unsound(f"{path.name} has no schema revision: it isn't a complete Aftercare shop.")
+    revision, head = str(row[0]), migrate.head_revision()
     if revision not in migrate.known_revisions():
         raise _Unsound(
             f"{path.name} was saved by a newer version of Aftercare (schema {revision}); "

@@ -36,6 +36,9 @@ class CustomerRhythm(Base):
     last_day: Mapped[int] = mapped_column(Integer)
     # Median days between visit days; None until a second visit.
     usual_gap_days: Mapped[float | None] = mapped_column(Float)
+    # The last day the BG/NBD fit gives them at least the shop's set chance of still being
+    # active (see shop/bgnbd.py); None for a one-time buyer or without a usable fit.
+    drift_day: Mapped[int | None] = mapped_column(Integer)
 
 
 class Segment(Base):

@@ -51,6 +51,18 @@ PAGES = (
         "PurchasesPage",
     ),
     PageSpec(
+        "Today's parcels",
+        QStyle.StandardPixmap.SP_DriveNetIcon,
+        "desktop.ui.parcels_page",
+        "ParcelsPage",
+    ),
+    PageSpec(
+        "Vouchers",
+        QStyle.StandardPixmap.SP_DialogApplyButton,
+        "desktop.ui.vouchers_page",
+        "VouchersPage",
+    ),
+    PageSpec(
         "Settings",
         QStyle.StandardPixmap.SP_FileDialogInfoView,
         "desktop.ui.settings_page",

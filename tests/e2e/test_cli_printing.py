@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
-import importlib.util
 import os
 import re
 import subprocess
@@ -15,7 +13,6 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from desktop.cli import build_parser
 from desktop.shop.codes import check_character
 from desktop.shop.customers import CustomerDetails, create_customer
 from desktop.shop.inserts import InsertOptions, save_insert_options
@@ -25,38 +22,9 @@ from desktop.store.models import Purchase, Voucher
 from desktop.store.shopfile import ShopDatabase
 
 ROOT = Path(__file__).resolve().parents[2]
-# Until desktop/cli.py calls add_commands itself, the same `main` runs with the commands added.
-HARNESS = """
-import argparse, sys
-from desktop import cli
-from desktop.cli_printing import add_commands
-build = cli.build_parser
-def wired():
-    parser = build()
-    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    if "vouchers" not in commands.choices:
-        add_commands(commands)
-    return parser
-cli.build_parser = wired
-sys.exit(cli.main(sys.argv[1:]))
-"""
 GROUPED_CODE = re.compile(r"[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}")
 VALID = "7G9C4X6RA6P" + check_character("7G9C4X6RA6P")
 MISTYPED = VALID[:-1] + ("2" if VALID[-1] != "2" else "3")
-
-
-def _main_knows_vouchers() -> bool:
-    parser = build_parser()
-    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    return "vouchers" in commands.choices
-
-
-MAIN = [sys.executable, "main.py"] if _main_knows_vouchers() else [sys.executable, "-c", HARNESS]
-needs_printing = pytest.mark.skipif(
-    importlib.util.find_spec("desktop.printing") is None
-    or not hasattr(importlib.import_module("desktop.printing"), "render_inserts"),
-    reason="the printing layer (desktop.printing.render_inserts) is not there yet",
-)
 
 
 @dataclass
@@ -69,7 +37,7 @@ class Run:
 def aftercare(*words: str | Path) -> Run:
     env = os.environ | {"PYTHONIOENCODING": "utf-8"}
     done = subprocess.run(
-        [*MAIN, *map(str, words)],
+        [sys.executable, "main.py", *map(str, words)],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -222,7 +190,6 @@ def _parcels(shop: ShopDatabase, names: list[str]) -> list[str]:
     return references
 
 
-@needs_printing
 def test_print_todays_inserts_then_nothing_left_then_reprint_some(
     shop: ShopDatabase, counter: dict[str, int], tmp_path: Path
 ) -> None:
@@ -262,7 +229,6 @@ def test_print_todays_inserts_then_nothing_left_then_reprint_some(
         assert len(list(session.scalars(select(Voucher)))) == 6
 
 
-@needs_printing
 def test_print_voucher_slips_by_code_and_every_unprinted_one(
     shop: ShopDatabase, counter: dict[str, int], tmp_path: Path
 ) -> None:
@@ -293,7 +259,6 @@ def test_print_voucher_slips_by_code_and_every_unprinted_one(
     assert none_left.code == 0 and none_left.out.startswith("No voucher slips to print")
 
 
-@needs_printing
 def test_a_used_voucher_gets_no_slip_and_no_file_is_written(
     shop: ShopDatabase, counter: dict[str, int], tmp_path: Path
 ) -> None:

@@ -25,7 +25,13 @@ def _window(qtbot: QtBot, shop: ShopDatabase) -> MainWindow:
 
 def test_every_sidebar_page_opens_a_real_page(qtbot: QtBot, shop: ShopDatabase) -> None:
     window = _window(qtbot, shop)
-    assert window.page_titles() == ["Customers", "Purchases", "Settings"]
+    assert window.page_titles() == [
+        "Customers",
+        "Purchases",
+        "Today's parcels",
+        "Vouchers",
+        "Settings",
+    ]
     for index in range(len(window.page_titles())):
         window.sidebar.setCurrentRow(index)
         assert window.stack.currentIndex() == index

@@ -55,14 +55,15 @@ def test_a_person_finds_a_product_by_name_or_code_in_any_case(shop: ShopDatabase
 
 
 def test_a_code_belongs_to_one_product_only(shop: ShopDatabase, tea: int) -> None:
-    with pytest.raises(InvalidInput, match="already belongs to “Earl Grey Łapsang”") as caught:
-        with shop.write() as session:
-            add_product(session, "Ελένη's blend", 500, sku="5012345678900")
+    with (
+        pytest.raises(InvalidInput, match="already belongs to “Earl Grey Łapsang”") as caught,
+        shop.write() as session,
+    ):
+        add_product(session, "Ελένη's blend", 500, sku="5012345678900")
     assert caught.value.field == "barcode / SKU"
-    with pytest.raises(InvalidInput, match="already belongs"):
-        with shop.write() as session:
-            mug = add_product(session, "Mug", 900, sku="mug-1")
-            add_product(session, "Другая кружка", 900, sku="MUG-1")
+    with pytest.raises(InvalidInput, match="already belongs"), shop.write() as session:
+        add_product(session, "Mug", 900, sku="mug-1")
+        add_product(session, "Другая кружка", 900, sku="MUG-1")
     assert _products(shop) == 1
 
 
@@ -76,9 +77,11 @@ def test_a_retired_products_code_is_still_reserved_and_says_so(
         assert find_product(session, "Earl Grey Łapsang") is None
         assert [p.name for p in list_products(session)] == []
         assert [p.name for p in list_products(session, active_only=False)] == ["Earl Grey Łapsang"]
-    with pytest.raises(InvalidInput, match="retired: bring it back instead"):
-        with shop.write() as session:
-            add_product(session, "New tea", 500, sku="5012345678900")
+    with (
+        pytest.raises(InvalidInput, match="retired: bring it back instead"),
+        shop.write() as session,
+    ):
+        add_product(session, "New tea", 500, sku="5012345678900")
     with shop.write() as session:
         restore_product(session, tea)
     with shop.read() as session:
@@ -86,16 +89,17 @@ def test_a_retired_products_code_is_still_reserved_and_says_so(
 
 
 def test_two_products_on_sale_cannot_share_a_name(shop: ShopDatabase, tea: int) -> None:
-    with pytest.raises(InvalidInput, match="already a product called") as caught:
-        with shop.write() as session:
-            add_product(session, "EARL GREY LAPSANG", 500)
+    with (
+        pytest.raises(InvalidInput, match="already a product called") as caught,
+        shop.write() as session,
+    ):
+        add_product(session, "EARL GREY LAPSANG", 500)
     assert caught.value.field == "product name"
     with shop.write() as session:
         retire_product(session, tea)
         again = add_product(session, "Earl Grey Łapsang", 520)
-    with pytest.raises(InvalidInput, match="already a product called"):
-        with shop.write() as session:
-            restore_product(session, tea)
+    with pytest.raises(InvalidInput, match="already a product called"), shop.write() as session:
+        restore_product(session, tea)
     with shop.read() as session:
         assert [p.id for p in list_products(session)] == [again.id]
 
@@ -136,9 +140,8 @@ def test_a_product_may_keep_its_own_name_and_code_when_edited(shop: ShopDatabase
 def test_bad_product_details_are_refused(
     shop: ShopDatabase, name: str, price: int, sku: str | None, field: str
 ) -> None:
-    with pytest.raises(InvalidInput) as caught:
-        with shop.write() as session:
-            add_product(session, name, price, sku=sku)
+    with pytest.raises(InvalidInput) as caught, shop.write() as session:
+        add_product(session, name, price, sku=sku)
     assert caught.value.field == field
     assert _products(shop) == 0
 
@@ -154,16 +157,19 @@ def test_category_names_are_unique_ignoring_case_and_accents(shop: ShopDatabase)
     with shop.write() as session:
         ceramics = add_category(session, "Céramique").id
         add_category(session, "Plants 🌱")
-    with pytest.raises(InvalidInput, match="already a category called"):
-        with shop.write() as session:
-            add_category(session, "CERAMIQUE")
-    with pytest.raises(InvalidInput, match="already a category called"):
-        with shop.write() as session:
-            rename_category(session, ceramics, "plants 🌱")
+    with (
+        pytest.raises(InvalidInput, match="already a category called"),
+        shop.write() as session,
+    ):
+        add_category(session, "CERAMIQUE")
+    with (
+        pytest.raises(InvalidInput, match="already a category called"),
+        shop.write() as session,
+    ):
+        rename_category(session, ceramics, "plants 🌱")
     with shop.write() as session:
         rename_category(session, ceramics, "céramique")
     with shop.read() as session:
         assert [c.name for c in list_categories(session)] == ["céramique", "Plants 🌱"]
-    with pytest.raises(NotFound):
-        with shop.write() as session:
-            add_product(session, "Pot", 100, category_id=999)
+    with pytest.raises(NotFound), shop.write() as session:
+        add_product(session, "Pot", 100, category_id=999)

@@ -96,6 +96,15 @@ def test_an_empty_database_holds_no_shop(tmp_path: Path) -> None:
     assert message == "new.aftercare is an empty database: it holds no shop yet."
 
 
+def test_a_shop_that_never_finished_being_made_is_not_sound(closed_shop: Path) -> None:
+    _tamper(closed_shop, "DELETE FROM alembic_version")
+    report = check_shop(str(closed_shop))
+    assert (report.sound, report.message) == (
+        False,
+        "Łukasz's shop.aftercare has no schema revision: it isn't a complete Aftercare shop.",
+    )
+
+
 def test_damage_is_reported_in_one_line(closed_shop: Path) -> None:
     with closed_shop.open("r+b") as handle:
         for page in (3, 5, 8):

@@ -150,16 +150,17 @@ def test_voiding_twice_says_when_it_was_voided(shop: ShopDatabase) -> None:
     sale = _sale(shop, ("Tea", 1, 350))
     with shop.write() as session:
         void_purchase(session, sale.id, "Mistake")
-    with pytest.raises(AlreadyVoided, match=r"P-000001 was already voided on \d\d \w{3} \d{4}"):
-        with shop.write() as session:
-            void_purchase(session, sale.id, "Again")
+    with (
+        pytest.raises(AlreadyVoided, match=r"P-000001 was already voided on \d\d \w{3} \d{4}"),
+        shop.write() as session,
+    ):
+        void_purchase(session, sale.id, "Again")
 
 
 def test_voiding_needs_a_reason(shop: ShopDatabase) -> None:
     sale = _sale(shop, ("Tea", 1, 350))
-    with pytest.raises(InvalidInput, match="reason") as caught:
-        with shop.write() as session:
-            void_purchase(session, sale.id, "   ")
+    with pytest.raises(InvalidInput, match="reason") as caught, shop.write() as session:
+        void_purchase(session, sale.id, "   ")
     assert caught.value.field == "reason"
     with shop.read() as session:
         assert get_purchase(session, sale.id).voided_at is None
@@ -198,9 +199,8 @@ def test_a_sale_needs_a_line_a_known_customer_and_a_sensible_time(shop: ShopData
         _sale(shop, ("Tea", 1, 350), when=datetime.now(UTC) + timedelta(days=3))
     with pytest.raises(InvalidInput, match="time zone"):
         _sale(shop, ("Tea", 1, 350), when=datetime(2024, 1, 1, 12, 0))
-    with pytest.raises(InvalidInput, match="channel"):
-        with shop.write() as session:
-            record_purchase(session, PurchaseInput([LineInput("Tea", 1, 1)], channel="fax"))
+    with pytest.raises(InvalidInput, match="channel"), shop.write() as session:
+        record_purchase(session, PurchaseInput([LineInput("Tea", 1, 1)], channel="fax"))
     assert _counts(shop) == (0, 0)
 
 

@@ -105,9 +105,8 @@ def test_a_wrong_field_is_named_and_nothing_is_saved(
     shop: ShopDatabase, change: dict[str, str], field: str
 ) -> None:
     values = {**PROFILE.__dict__, **change}
-    with pytest.raises(InvalidInput) as caught:
-        with shop.write() as session:
-            save_profile(session, ShopProfile(**values))
+    with pytest.raises(InvalidInput) as caught, shop.write() as session:
+        save_profile(session, ShopProfile(**values))
     assert caught.value.field == field
     assert str(caught.value)
     with shop.read() as session:
@@ -160,9 +159,8 @@ def test_the_logo_is_kept_inside_the_shop_file(shop: ShopDatabase) -> None:
 def test_a_file_that_is_not_a_logo_is_refused(shop: ShopDatabase, data: bytes, words: str) -> None:
     with shop.write() as session:
         set_logo(session, tiny_png())
-    with pytest.raises(InvalidInput, match=words) as caught:
-        with shop.write() as session:
-            set_logo(session, data)
+    with pytest.raises(InvalidInput, match=words) as caught, shop.write() as session:
+        set_logo(session, data)
     assert caught.value.field == "logo"
     with shop.read() as session:
         assert get_logo(session) == tiny_png()
@@ -174,7 +172,7 @@ def test_the_lists_offer_common_choices_with_their_names() -> None:
     assert locales["el_GR"] == "Greek (Greece)"
     currencies = dict(currency_choices())
     assert currencies["GBP"] == "British Pound"
-    assert list(currencies)[0] == "GBP"
+    assert next(iter(currencies)) == "GBP"
 
 
 def test_country_comes_from_the_locale() -> None:

@@ -20,7 +20,7 @@ def test_insert_codes_scan_on_every_layout(tmp_path: Path, layout: str) -> None:
     card = insert("Ελένη", 42)
     render_inserts([card], BRANDING, pdf, layout=layout)
 
-    assert card.voucher is not None
+    assert card.voucher is not None and card.qr_url is not None
     # The voucher's QR and Code 128 both read as the code; the link's QR as the link.
     assert decoded(pdf, 1) == sorted([card.voucher.code, card.voucher.code, card.qr_url])
 
@@ -31,7 +31,7 @@ def test_insert_codes_scan_printed_in_grey(tmp_path: Path, layout: str) -> None:
     card = insert("Дмитрий", 7)
     render_inserts([card], BRANDING, pdf, layout=layout, colour=False)
 
-    assert card.voucher is not None
+    assert card.voucher is not None and card.qr_url is not None
     assert decoded(pdf, 1, grey=True) == sorted([card.voucher.code, card.voucher.code, card.qr_url])
 
 

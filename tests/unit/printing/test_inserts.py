@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pypdf import PdfReader
@@ -75,7 +76,8 @@ def test_the_logo_is_embedded_once_for_the_whole_batch(tmp_path: Path) -> None:
     render_inserts([insert(number=number) for number in range(5)], BRANDING, pdf)
 
     images = set()
-    for page in PdfReader(pdf).pages:
+    pages: list[Any] = list(PdfReader(pdf).pages)
+    for page in pages:
         for form in page["/Resources"]["/XObject"].values():
             for image in form.get_object()["/Resources"]["/XObject"].values():
                 images.add(image.idnum)
@@ -120,6 +122,8 @@ def test_text_stays_inside_the_piece_margins(tmp_path: Path) -> None:
     )
 
     layout = LAYOUTS["a4-4up"]
+    width, height = layout.piece_width, layout.piece_height
+    assert height is not None
     page = PdfReader(pdf).pages[0]
     pieces = [layout.piece_origin(slot, float(page.mediabox.height)) for slot in range(4)]
     outside: list[tuple[str, float, float]] = []
@@ -129,8 +133,8 @@ def test_text_stays_inside_the_piece_margins(tmp_path: Path) -> None:
             return
         x, y = tm[4] * cm[0] + cm[4], tm[5] * cm[3] + cm[5]
         inside = any(
-            left + 5 * mm <= x <= left + layout.piece_width - 5 * mm
-            and bottom + 5 * mm <= y <= bottom + layout.piece_height - 5 * mm
+            left + 5 * mm <= x <= left + width - 5 * mm
+            and bottom + 5 * mm <= y <= bottom + height - 5 * mm
             for left, bottom in pieces
         )
         if not inside:
@@ -180,3 +184,12 @@ def test_minimal_insert_prints_without_optional_blocks(tmp_path: Path) -> None:
     text = page_texts(pdf)[0]
     assert "Hello," in text and "Anna" in text
     assert "WHAT YOU CHOSE" not in text and "cut here" not in text
+
+
+def test_a_long_message_without_spaces_is_cut_not_dropped(tmp_path: Path) -> None:
+    pdf = tmp_path / "inserts.pdf"
+    render_inserts([insert("李雷", message="感谢您的惠顾。" * 200)], BRANDING, pdf)
+
+    text = page_texts(pdf)[0]
+    assert "感谢您的惠顾。感谢您的惠顾。" in text
+    assert "…" in text

@@ -65,9 +65,9 @@ def test_crop_marks_sit_in_the_margin_on_the_cut_lines(tmp_path: Path) -> None:
     width, height, pixels = rendered(pdf, 1, dpi, grey=True)
     per_mm = dpi / 25.4
 
-    def marks(across: range, band: range, vertical: bool) -> set[float]:
+    def marks(across: range, band: range, vertical: bool) -> set[int]:
         """Where (in mm) dark pixels stand along `across`, looking only within `band`."""
-        found = set()
+        found: set[int] = set()
         for a in across:
             spots = (b * width + a if vertical else a * width + b for b in band)
             if any(pixels[spot] < 230 for spot in spots):

@@ -27,6 +27,7 @@ def upgrade() -> None:
         sa.Column("first_day", sa.Integer(), nullable=False),
         sa.Column("last_day", sa.Integer(), nullable=False),
         sa.Column("usual_gap_days", sa.Float(), nullable=True),
+        sa.Column("drift_day", sa.Integer(), nullable=True),
         sa.CheckConstraint("last_day >= first_day", name=op.f("ck_customer_rhythm_days_in_order")),
         sa.CheckConstraint("visit_days >= 1", name=op.f("ck_customer_rhythm_visit_days")),
         sa.ForeignKeyConstraint(

@@ -1,0 +1,510 @@
+"""Care guides: a library of how-tos and product stories, tied to categories and products, and
+the guide that goes with a purchase (a QR to its web page, or a printed A6 care card).
+
+A guide's body is a small, safe subset of Markdown: headings (#, ##, ###), bullet and numbered
+lists, **bold**, *italic* and paragraphs. `parse_body` reads it into plain blocks that printing
+lays out; `body_markdown` writes those blocks back as canonical Markdown for the screen
+(QTextDocument.setMarkdown with MarkdownNoHTML), so nothing outside the subset (HTML, links,
+pictures from disk) ever reaches either.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from itertools import groupby
+from typing import Literal
+from urllib.parse import urlsplit
+
+from PIL import Image, UnidentifiedImageError
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from desktop.shop.errors import InvalidInput, NotFound
+from desktop.shop.settings import JPEG_SIGNATURE, PNG_SIGNATURE
+from desktop.shop.text import clean_line, clean_text, fold
+from desktop.store.models import Category, Product, Purchase, PurchaseLine, utc_now
+from desktop.store.models_feedback import Guide, GuideCategory, GuideProduct
+
+MAX_BODY = 20_000
+MAX_IMAGE_BYTES = 2 * 1024 * 1024
+MAX_IMAGE_SIDE = 6000  # pixels: a photo straight off a phone, not a poster
+
+# --- The body: a Markdown subset ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Span:
+    text: str
+    bold: bool = False
+    italic: bool = False
+
+
+Spans = tuple[Span, ...]
+BlockKind = Literal["heading", "paragraph", "bullets", "numbered"]
+
+
+@dataclass(frozen=True)
+class BodyBlock:
+    """A heading or paragraph (one line of spans), or a list (one line of spans per item)."""
+
+    kind: BlockKind
+    lines: tuple[Spans, ...]
+    level: int = 0  # 1 to 3 for a heading
+
+
+_HEADING = re.compile(r"(#{1,6})\s+(.*?)(?:\s+#+)?\s*")
+_BULLET = re.compile(r"\s{0,3}[-*+]\s+(.*)")
+_NUMBERED = re.compile(r"\s{0,3}\d{1,9}[.)]\s+(.*)")
+_RULE = re.compile(r"\s{0,3}([-*_])(?:\s*\1){2,}\s*")
+# Characters a backslash may escape, and those written escaped so they stay plain text.
+_ESCAPABLE = frozenset("\\`*_{}[]()#+-.!<>|~&")
+_WRITE_ESCAPED = re.compile(r"([\\`*_\[\]<>|~&])")
+_LINE_START_ESCAPED = re.compile(r"^(\s*)(?:([#+\-])|(\d+)([.)]))")
+
+
+def _opens(text: str, at: int, marker: str) -> bool:
+    after = text[at + len(marker) : at + len(marker) + 1]
+    if not after or after.isspace():
+        return False
+    # snake_case_words stay as typed: "_" only counts at a word's edge.
+    return not (marker[0] == "_" and at > 0 and text[at - 1].isalnum())
+
+
+def _closes(text: str, at: int, marker: str) -> bool:
+    if at == 0 or text[at - 1].isspace():
+        return False
+    after = text[at + len(marker) : at + len(marker) + 1]
+    return not (marker[0] == "_" and after.isalnum())
+
+
+def _closer_ahead(text: str, start: int, marker: str) -> bool:
+    at = text.find(marker, start + 1)
+    while at != -1:
+        if _closes(text, at, marker):
+            return True
+        at = text.find(marker, at + 1)
+    return False
+
+
+def inline_spans(text: str) -> Spans:
+    """**bold**, __bold__, *italic* and _italic_ in one line; a backslash keeps a mark plain."""
+    spans: list[Span] = []
+    chars: list[str] = []
+    open_marks: dict[bool, str | None] = {True: None, False: None}  # bold? -> its marker
+
+    def flush() -> None:
+        if chars:
+            style = (open_marks[True] is not None, open_marks[False] is not None)
+            if spans and (spans[-1].bold, spans[-1].italic) == style:
+                spans[-1] = Span(spans[-1].text + "".join(chars), *style)
+            else:
+                spans.append(Span("".join(chars), *style))
+            chars.clear()
+
+    at = 0
+    while at < len(text):
+        ch = text[at]
+        if ch == "\\" and text[at + 1 : at + 2] in _ESCAPABLE and at + 1 < len(text):
+            chars.append(text[at + 1])
+            at += 2
+            continue
+        if ch in "*_":
+            choices = (
+                [(ch * 2, True), (ch, False)] if text.startswith(ch * 2, at) else [(ch, False)]
+            )
+            for marker, bold in choices:
+                current = open_marks[bold]
+                closing = current == marker and _closes(text, at, marker)
+                opening = (
+                    current is None
+                    and _opens(text, at, marker)
+                    and _closer_ahead(text, at + len(marker), marker)
+                )
+                if closing or opening:
+                    flush()
+                    open_marks[bold] = None if closing else marker
+                    at += len(marker)
+                    break
+            else:
+                chars.append(ch)
+                at += 1
+            continue
+        chars.append(ch)
+        at += 1
+    flush()
+    return tuple(spans)
+
+
+def parse_body(text: str) -> tuple[BodyBlock, ...]:
+    """The guide's body as blocks. Anything outside the subset stays as plain text."""
+    blocks: list[BodyBlock] = []
+    paragraph: list[str] = []
+    items: list[list[str]] = []
+    list_kind: BlockKind | None = None
+
+    def end_block() -> None:
+        nonlocal list_kind
+        if paragraph:
+            blocks.append(BodyBlock("paragraph", (inline_spans(" ".join(paragraph)),)))
+            paragraph.clear()
+        if items and list_kind is not None:
+            lines = tuple(inline_spans(" ".join(item)) for item in items)
+            blocks.append(BodyBlock(list_kind, lines))
+            items.clear()
+        list_kind = None
+
+    for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        line = raw.strip()
+        heading = _HEADING.fullmatch(raw.lstrip()) if len(raw) - len(raw.lstrip()) < 4 else None
+        bullet, numbered = _BULLET.fullmatch(raw), _NUMBERED.fullmatch(raw)
+        if not line or _RULE.fullmatch(raw):
+            end_block()
+        elif heading:
+            end_block()
+            level = min(len(heading[1]), 3)
+            blocks.append(BodyBlock("heading", (inline_spans(heading[2]),), level))
+        elif bullet or numbered:
+            kind: BlockKind = "bullets" if bullet else "numbered"
+            if kind != list_kind:
+                end_block()
+                list_kind = kind
+            items.append([(bullet or numbered)[1].strip()])  # type: ignore[index]
+        elif items:
+            items[-1].append(line)  # a continuation of the item, indented or not
+        else:
+            paragraph.append(line)
+    end_block()
+    return tuple(
+        block for block in blocks if any(span.text.strip() for s in block.lines for span in s)
+    )
+
+
+def _escaped(text: str) -> str:
+    return _WRITE_ESCAPED.sub(r"\\\1", text)
+
+
+def _spans_markdown(spans: Spans) -> str:
+    written = []
+    for span in spans:
+        core = span.text.strip()
+        if not core:
+            written.append(" " if span.text else "")
+            continue
+        lead = " " if span.text[0].isspace() else ""
+        tail = " " if span.text[-1].isspace() else ""
+        mark = ("**" if span.bold else "") + ("*" if span.italic else "")
+        written.append(f"{lead}{mark}{_escaped(core)}{mark[::-1]}{tail}")
+    line = "".join(written)
+    # "1." or "#" at the start of a paragraph would turn it into a list or a heading.
+    return _LINE_START_ESCAPED.sub(_escape_start, line, count=1)
+
+
+def _escape_start(match: re.Match[str]) -> str:
+    space, mark, number, dot = match.groups()
+    return f"{space}\\{mark}" if mark else f"{space}{number}\\{dot}"
+
+
+def body_markdown(blocks: Sequence[BodyBlock]) -> str:
+    """Canonical Markdown of `blocks`, for QTextDocument.setMarkdown (use MarkdownNoHTML)."""
+    written = []
+    for block in blocks:
+        if block.kind == "heading":
+            written.append("#" * block.level + " " + _spans_markdown(block.lines[0]))
+        elif block.kind == "paragraph":
+            written.append(_spans_markdown(block.lines[0]))
+        else:
+            marks = (f"{n}." if block.kind == "numbered" else "-" for n in range(1, 1000))
+            lines = zip(marks, block.lines, strict=False)
+            written.append("\n".join(f"{mark} {_spans_markdown(spans)}" for mark, spans in lines))
+    return "\n\n".join(written) + ("\n" if written else "")
+
+
+def plain_text(blocks: Sequence[BodyBlock]) -> str:
+    """The body as plain text (an email's text part): lists with "•" and "1.", no marks."""
+    written = []
+    for block in blocks:
+        texts = ["".join(span.text for span in spans) for spans in block.lines]
+        if block.kind == "bullets":
+            texts = [f"• {text}" for text in texts]
+        elif block.kind == "numbered":
+            texts = [f"{number}. {text}" for number, text in enumerate(texts, start=1)]
+        written.append("\n".join(texts))
+    return "\n\n".join(written)
+
+
+# --- The library -------------------------------------------------------------------------------
+
+
+@dataclass
+class GuideInput:
+    """What the shopkeeper types about a guide; checked by `create_guide`/`update_guide`."""
+
+    title: str
+    body: str = ""
+    url: str = ""
+    image: bytes | None = None  # PNG or JPEG
+    category_ids: list[int] = field(default_factory=list)
+    product_ids: list[int] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class GuideRow:
+    """One line of the guides list."""
+
+    id: int
+    title: str
+    url: str | None
+    has_image: bool
+    categories: list[str]
+    products: list[str]
+
+
+def check_url(text: str) -> str | None:
+    """A guide's public address as stored ("https://" added when left out); None when empty."""
+    typed = clean_line(text, "web address", max_length=500)
+    if not typed:
+        return None
+    scheme = re.match(r"([a-z][a-z0-9+.\-]*):(?!\d)", typed, re.IGNORECASE)
+    if "://" not in typed and scheme is None:
+        typed = f"https://{typed}"
+    parts = urlsplit(typed)
+    try:
+        valid = parts.port is not None or bool(parts.hostname)
+    except ValueError:
+        valid = False
+    if parts.scheme.lower() not in ("http", "https") or not valid or " " in typed:
+        raise InvalidInput(
+            "url", f"“{text.strip()}” is not a web address starting with http:// or https://."
+        )
+    return parts.scheme.lower() + typed[len(parts.scheme) :]
+
+
+def check_image(data: bytes) -> str:
+    """The picture's media type; InvalidInput unless it is a readable PNG or JPEG of sane size."""
+    if len(data) > MAX_IMAGE_BYTES:
+        raise InvalidInput("image", "The picture is too large (at most 2 MB).")
+    if data.startswith(PNG_SIGNATURE):
+        media_type = "image/png"
+    elif data.startswith(JPEG_SIGNATURE):
+        media_type = "image/jpeg"
+    else:
+        raise InvalidInput("image", "The picture must be a PNG or JPEG file.")
+    try:
+        with Image.open(io.BytesIO(data)) as picture:
+            width, height = picture.size
+            picture.verify()
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError):
+        raise InvalidInput(
+            "image", "This picture could not be read (is the file whole?)."
+        ) from None
+    if max(width, height) > MAX_IMAGE_SIDE:
+        raise InvalidInput(
+            "image",
+            f"The picture is too big ({width} × {height} pixels; at most {MAX_IMAGE_SIDE}).",
+        )
+    return media_type
+
+
+def _checked_ids(
+    session: Session, model: type[Category] | type[Product], ids: list[int]
+) -> list[int]:
+    wanted = sorted(set(ids))
+    found = set(session.scalars(select(model.id).where(model.id.in_(wanted)))) if wanted else set()
+    missing = [number for number in wanted if number not in found]
+    if missing:
+        what = "category" if model is Category else "product"
+        raise NotFound(f"There is no {what} number {missing[0]}.")
+    return wanted
+
+
+def _apply(session: Session, guide: Guide, details: GuideInput) -> Guide:
+    title = clean_line(details.title, "title", max_length=200, required=True)
+    clash = session.scalar(
+        select(Guide.id).where(Guide.title_key == fold(title), Guide.id != (guide.id or 0))
+    )
+    if clash is not None:
+        raise InvalidInput("title", f"There is already a guide called “{title}”.")
+    body = clean_text(details.body, "text", max_length=MAX_BODY)
+    url = check_url(details.url)
+    media_type = check_image(details.image) if details.image else None
+    categories = _checked_ids(session, Category, details.category_ids)
+    products = _checked_ids(session, Product, details.product_ids)
+    guide.title, guide.title_key, guide.body, guide.url = title, fold(title), body, url
+    guide.image, guide.image_type = (details.image or None), media_type
+    guide.updated_at = utc_now()
+    if guide.id is None:
+        session.add(guide)
+    session.flush()
+    session.execute(delete(GuideCategory).where(GuideCategory.guide_id == guide.id))
+    session.execute(delete(GuideProduct).where(GuideProduct.guide_id == guide.id))
+    session.add_all(GuideCategory(guide_id=guide.id, category_id=c) for c in categories)
+    session.add_all(GuideProduct(guide_id=guide.id, product_id=p) for p in products)
+    session.flush()
+    return guide
+
+
+def create_guide(session: Session, details: GuideInput) -> Guide:
+    """A new guide. Raises InvalidInput naming the field (title, url, image, text)."""
+    return _apply(session, Guide(), details)
+
+
+def update_guide(session: Session, guide_id: int, details: GuideInput) -> Guide:
+    """Replace a guide's title, text, address, picture and links."""
+    return _apply(session, get_guide(session, guide_id), details)
+
+
+def delete_guide(session: Session, guide_id: int) -> None:
+    """Remove a guide and its links (purchases keep nothing of it)."""
+    session.delete(get_guide(session, guide_id))
+    session.flush()
+
+
+def get_guide(session: Session, guide_id: int) -> Guide:
+    """The guide with that number; NotFound when there is none."""
+    guide = session.get(Guide, guide_id)
+    if guide is None:
+        raise NotFound(f"There is no guide number {guide_id}.")
+    return guide
+
+
+def guide_details(session: Session, guide_id: int) -> GuideInput:
+    """A guide as its form shows it, links included, ready to change and pass to update_guide."""
+    guide = get_guide(session, guide_id)
+    return GuideInput(
+        title=guide.title,
+        body=guide.body,
+        url=guide.url or "",
+        image=guide.image,
+        category_ids=list(
+            session.scalars(
+                select(GuideCategory.category_id).where(GuideCategory.guide_id == guide_id)
+            )
+        ),
+        product_ids=list(
+            session.scalars(
+                select(GuideProduct.product_id).where(GuideProduct.guide_id == guide_id)
+            )
+        ),
+    )
+
+
+def list_guides(session: Session) -> list[GuideRow]:
+    """Every guide A to Z (ignoring case and accents), with the names of what it is tied to."""
+    categories: dict[int, list[str]] = {}
+    for guide_id, name in session.execute(
+        select(GuideCategory.guide_id, Category.name)
+        .join(Category, Category.id == GuideCategory.category_id)
+        .order_by(Category.name)
+    ):
+        categories.setdefault(guide_id, []).append(name)
+    products: dict[int, list[str]] = {}
+    for guide_id, name in session.execute(
+        select(GuideProduct.guide_id, Product.name)
+        .join(Product, Product.id == GuideProduct.product_id)
+        .order_by(Product.name)
+    ):
+        products.setdefault(guide_id, []).append(name)
+    rows = session.execute(
+        select(Guide.id, Guide.title, Guide.url, Guide.image_type.is_not(None)).order_by(
+            Guide.title_key
+        )
+    )
+    return [
+        GuideRow(id, title, url, bool(image), categories.get(id, []), products.get(id, []))
+        for id, title, url, image in rows
+    ]
+
+
+# --- The guide for a purchase ------------------------------------------------------------------
+
+
+def guides_for_purchases(session: Session, purchase_ids: Sequence[int]) -> dict[int, Guide]:
+    """The guide for each purchase that has one. A guide tied to a product bought beats one tied
+    to a category; among lines, the most expensive (quantity × price) first, then the first
+    rung up; among guides tied to the same thing, the oldest."""
+    ids = list(dict.fromkeys(purchase_ids))
+    if not ids:
+        return {}
+    lines = session.execute(
+        select(
+            PurchaseLine.purchase_id,
+            PurchaseLine.product_id,
+            func.coalesce(PurchaseLine.category_id, Product.category_id),
+        )
+        .outerjoin(Product, Product.id == PurchaseLine.product_id)
+        .where(PurchaseLine.purchase_id.in_(ids))
+        .order_by(
+            PurchaseLine.purchase_id,
+            (PurchaseLine.quantity * PurchaseLine.unit_price).desc(),
+            PurchaseLine.position,
+        )
+    ).all()
+    product_ids = {line[1] for line in lines if line[1] is not None}
+    category_ids = {line[2] for line in lines if line[2] is not None}
+    by_product = dict(
+        session.execute(
+            select(GuideProduct.product_id, func.min(GuideProduct.guide_id))
+            .where(GuideProduct.product_id.in_(product_ids))
+            .group_by(GuideProduct.product_id)
+        ).tuples()
+    )
+    by_category = dict(
+        session.execute(
+            select(GuideCategory.category_id, func.min(GuideCategory.guide_id))
+            .where(GuideCategory.category_id.in_(category_ids))
+            .group_by(GuideCategory.category_id)
+        ).tuples()
+    )
+    chosen: dict[int, int] = {}
+    for purchase_id, group in groupby(lines, key=lambda line: line[0]):
+        own = list(group)
+        found = [by_product[p] for _, p, _ in own if p in by_product] or [
+            by_category[c] for _, _, c in own if c in by_category
+        ]
+        if found:
+            chosen[purchase_id] = found[0]
+    guides = {
+        g.id: g for g in session.scalars(select(Guide).where(Guide.id.in_(set(chosen.values()))))
+    }
+    return {purchase_id: guides[guide_id] for purchase_id, guide_id in chosen.items()}
+
+
+def guide_for_purchase(session: Session, purchase_id: int) -> Guide | None:
+    """The guide that goes with what was bought (see `guides_for_purchases`), or None."""
+    if session.get(Purchase, purchase_id) is None:
+        raise NotFound(f"There is no purchase number {purchase_id}.")
+    return guides_for_purchases(session, [purchase_id]).get(purchase_id)
+
+
+@dataclass(frozen=True)
+class CareCard:
+    """A guide as an A6 care card prints it (desktop/printing/care_cards.py)."""
+
+    title: str
+    blocks: tuple[BodyBlock, ...]
+    image: bytes | None = None
+    reference: str = ""  # the purchase it goes in the parcel with
+
+
+def care_card(guide: Guide, reference: str = "") -> CareCard:
+    """The printed card of `guide`."""
+    return CareCard(guide.title, parse_body(guide.body), guide.image, reference)
+
+
+def care_cards_for_purchases(session: Session, purchase_ids: Sequence[int]) -> list[CareCard]:
+    """A card for each purchase whose guide has no web address (a guide that has one reaches
+    the customer as a QR code on the insert instead), in the order of `purchase_ids`."""
+    guides = guides_for_purchases(session, purchase_ids)
+    references = dict(
+        session.execute(
+            select(Purchase.id, Purchase.reference).where(Purchase.id.in_(list(guides)))
+        ).tuples()
+    )
+    return [
+        care_card(guides[purchase_id], references[purchase_id])
+        for purchase_id in dict.fromkeys(purchase_ids)
+        if purchase_id in guides and guides[purchase_id].url is None
+    ]
