@@ -145,7 +145,8 @@ def lapsed_bench(context: Context) -> list[Row]:
     rows: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="aftercare-lapsed-") as folder:
         copy = Path(folder) / "lapsed.aftercare"
-        source = open_shop(sample_shop(context))
+        # Read-only: a sample shop that went missing must not come back as a new, empty one.
+        source = open_shop(sample_shop(context), read_only=True)
         try:
             backup_to(source.engine, copy)
         finally:

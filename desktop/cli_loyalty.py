@@ -1,9 +1,11 @@
-"""`python main.py loyalty show --db PATH (--customer ID | --card NUMBER)`: a member at a glance."""
+"""The loyalty commands: `loyalty show --db PATH (--customer ID | --card NUMBER)`, a member at a
+glance, and `print cards --db PATH --customer ID ... --out FILE.pdf`, their member cards."""
 
 from __future__ import annotations
 
 import argparse
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from desktop.store.locations import default_shop_path
@@ -29,6 +31,51 @@ def add_commands(subparsers: Any) -> None:
     who.add_argument("--customer", metavar="ID", type=int, help="the customer's number")
     who.add_argument("--card", metavar="NUMBER", help="the loyalty card number, as printed")
     show.set_defaults(handler=show_member)
+    _add_print_cards(subparsers)
+
+
+def _print_actions(subparsers: Any) -> Any:
+    """The `print` command's list of what it prints: `cli_printing` makes the command (inserts,
+    vouchers), and cards join it there; a parser without it gets the command here."""
+    printing = subparsers.choices.get("print")
+    if printing is None:
+        printing = subparsers.add_parser("print", help="print member cards")
+        return printing.add_subparsers(dest="what", metavar="what", required=True)
+    return next(a for a in printing._actions if isinstance(a, argparse._SubParsersAction))
+
+
+def _add_print_cards(subparsers: Any) -> None:
+    # Layout names are checked when the command runs: ReportLab is not loaded for `--help`.
+    cards = _print_actions(subparsers).add_parser(
+        "cards",
+        help="loyalty member cards, into one PDF",
+        description="Member cards (credit-card size, with the shop's logo, the member's name, "
+        "the card number, Code 128 and a QR code), written into one PDF.",
+    )
+    cards.add_argument(
+        "--db",
+        metavar="PATH",
+        default=argparse.SUPPRESS,
+        help="the shop file (or a database URL); default: the shop in your data folder",
+    )
+    cards.add_argument(
+        "--customer",
+        metavar="ID",
+        type=int,
+        nargs="+",
+        action="extend",
+        required=True,
+        help="the members' customer numbers",
+    )
+    cards.add_argument(
+        "--layout",
+        metavar="NAME",
+        help="a4-10up: ten to an A4 sheet, with crop marks (the default); "
+        "cr80: one card a page, for a card printer",
+    )
+    cards.add_argument("--greyscale", action="store_true", help="print without colour")
+    cards.add_argument("--out", metavar="FILE.pdf", type=Path, required=True)
+    cards.set_defaults(handler=print_cards)
 
 
 def show_member(args: argparse.Namespace) -> int:
@@ -108,3 +155,40 @@ def _day(moment: datetime) -> str:
 
 def _moment(moment: datetime) -> str:
     return f"{moment.astimezone():%d %b %Y %H:%M}"
+
+
+def print_cards(args: argparse.Namespace) -> int:
+    from desktop.cli_printing import _check_out, _open, _plural, _write_pdf
+    from desktop.printing.cards import DEFAULT_CARD_LAYOUT, MemberCard, card_layout, render_cards
+    from desktop.shop.customers import get_customer
+    from desktop.shop.inserts import shop_branding
+    from desktop.shop.loyalty_ledger import account_for_customer
+    from desktop.shop.loyalty_members import NotAMember
+    from desktop.shop.loyalty_rules import get_programme
+
+    layout = card_layout(args.layout or DEFAULT_CARD_LAYOUT).name
+    _check_out(args.out)
+    shop = _open(args)
+    try:
+        with shop.read() as session:
+            unit = get_programme(session).unit_plural
+            cards = []
+            for customer_id in dict.fromkeys(args.customer):
+                customer = get_customer(session, customer_id)
+                account = account_for_customer(session, customer_id)
+                if account is None:
+                    raise NotAMember(
+                        customer_id,
+                        f"{customer.name} (customer {customer_id}) is not a member yet: "
+                        "enrol them on the Loyalty page first.",
+                    )
+                cards.append(MemberCard(account.card_number, customer.name, unit))
+            branding = shop_branding(session)
+    finally:
+        shop.close()
+    pages = _write_pdf(
+        args.out,
+        lambda out: render_cards(cards, branding, out, layout=layout, colour=not args.greyscale),
+    )
+    print(f"Wrote {_plural(len(cards), 'member card')} ({_plural(pages, 'page')}) to {args.out}")
+    return 0

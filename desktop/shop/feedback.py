@@ -196,7 +196,7 @@ def follow_ups(
     return [
         FollowUpRow(
             feedback_id=follow_up.feedback_id,
-            state=follow_up.state,  # type: ignore[arg-type]  # the table's check constraint
+            state=follow_up.state,
             opened_at=follow_up.opened_at,
             received_at=feedback.received_at,
             rating=feedback.rating,
@@ -359,7 +359,7 @@ def due_feedback_requests(
     for purchase_id, reference, purchased_at, customer_id, name, email in found:
         if customer_id not in due:
             due[customer_id] = FeedbackRequestDue(
-                purchase_id, reference, purchased_at, customer_id, name, email
+                purchase_id, reference, purchased_at, customer_id, name, email or ""
             )
     return sorted(due.values(), key=lambda row: (row.purchased_at, row.purchase_id))
 

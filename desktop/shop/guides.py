@@ -58,6 +58,7 @@ class BodyBlock:
 _HEADING = re.compile(r"(#{1,6})\s+(.*?)(?:\s+#+)?\s*")
 _BULLET = re.compile(r"\s{0,3}[-*+]\s+(.*)")
 _NUMBERED = re.compile(r"\s{0,3}\d{1,9}[.)]\s+(.*)")
+_SPACES = re.compile(r"[ \t]+")
 _RULE = re.compile(r"\s{0,3}([-*_])(?:\s*\1){2,}\s*")
 # Characters a backslash may escape, and those written escaped so they stay plain text.
 _ESCAPABLE = frozenset("\\`*_{}[]()#+-.!<>|~&")
@@ -90,7 +91,9 @@ def _closer_ahead(text: str, start: int, marker: str) -> bool:
 
 
 def inline_spans(text: str) -> Spans:
-    """**bold**, __bold__, *italic* and _italic_ in one line; a backslash keeps a mark plain."""
+    """**bold**, __bold__, *italic* and _italic_ in one line; a backslash keeps a mark plain.
+    Runs of spaces are one space, as any Markdown shows them."""
+    text = _SPACES.sub(" ", text)
     spans: list[Span] = []
     chars: list[str] = []
     open_marks: dict[bool, str | None] = {True: None, False: None}  # bold? -> its marker
@@ -151,7 +154,7 @@ def parse_body(text: str) -> tuple[BodyBlock, ...]:
             blocks.append(BodyBlock("paragraph", (inline_spans(" ".join(paragraph)),)))
             paragraph.clear()
         if items and list_kind is not None:
-            lines = tuple(inline_spans(" ".join(item)) for item in items)
+            lines = tuple(inline_spans(" ".join(part for part in item if part)) for item in items)
             blocks.append(BodyBlock(list_kind, lines))
             items.clear()
         list_kind = None
@@ -449,14 +452,14 @@ def guides_for_purchases(session: Session, purchase_ids: Sequence[int]) -> dict[
             select(GuideProduct.product_id, func.min(GuideProduct.guide_id))
             .where(GuideProduct.product_id.in_(product_ids))
             .group_by(GuideProduct.product_id)
-        ).tuples()
+        ).all()
     )
     by_category = dict(
         session.execute(
             select(GuideCategory.category_id, func.min(GuideCategory.guide_id))
             .where(GuideCategory.category_id.in_(category_ids))
             .group_by(GuideCategory.category_id)
-        ).tuples()
+        ).all()
     )
     chosen: dict[int, int] = {}
     for purchase_id, group in groupby(lines, key=lambda line: line[0]):
@@ -501,7 +504,7 @@ def care_cards_for_purchases(session: Session, purchase_ids: Sequence[int]) -> l
     references = dict(
         session.execute(
             select(Purchase.id, Purchase.reference).where(Purchase.id.in_(list(guides)))
-        ).tuples()
+        ).all()
     )
     return [
         care_card(guides[purchase_id], references[purchase_id])

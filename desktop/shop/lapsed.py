@@ -7,8 +7,8 @@
   the background; the list reads the last fit and never waits for one).
 
 Every rule is a condition on the maintained `customer_rhythm` row (whole local days), so a
-list or a count reads no purchases. The model's module (numpy, scipy) is imported only where a
-judgement needs it: recording a sale refreshes the rhythm and must not pay for loading it.
+list or a count reads no purchases. The model's module (numpy) is imported inside the functions
+that use it: purchases import this module, and opening the app should not load it.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from datetime import date, datetime, timedelta
 from itertools import pairwise
 from statistics import median
@@ -99,7 +99,10 @@ class LapsedList:
 def get_rules(session: Session) -> LapsedRules:
     """The shop's rules; the defaults until changed."""
     row = session.get(Setting, RULES_KEY)
-    return LapsedRules() if row is None else LapsedRules(**json.loads(row.value))
+    if row is None:
+        return LapsedRules()
+    known = {field.name for field in fields(LapsedRules)}
+    return LapsedRules(**{k: v for k, v in json.loads(row.value).items() if k in known})
 
 
 def save_rules(session: Session, rules: LapsedRules) -> LapsedRules:
@@ -163,21 +166,30 @@ def refresh_rhythm(session: Session, customer_id: int) -> None:
         session.add(row)
     for name, value in _rhythm(days).items():
         setattr(row, name, value)
-    row.drift_day = None
-    if len(days) > 1:
-        from desktop.shop.bgnbd import current_fit, drift_days
-
-        fit = current_fit(session)
-        if fit is not None and fit.params is not None:
-            import numpy as np
-
-            (day,) = drift_days(
-                fit.params,
-                get_rules(session).alive_below,
-                *(np.array([value]) for value in (len(days), days[0], days[-1])),
-            )
-            row.drift_day = int(day)
+    row.drift_day = _drift_day(session, days)
     session.flush()
+
+
+def _drift_day(session: Session, days: list[int]) -> int | None:
+    """The model's drift day for these visit days under the stored fit (None: bought once,
+    or no usable fit)."""
+    if len(days) < 2:
+        return None
+    from desktop.shop.bgnbd import current_fit, drift_days
+
+    fit = current_fit(session)
+    if fit is None or fit.params is None:
+        return None
+    import numpy as np
+
+    (day,) = drift_days(
+        fit.params,
+        get_rules(session).alive_below,
+        np.array([len(days)]),
+        np.array([days[0]]),
+        np.array([days[-1]]),
+    )
+    return int(day)
 
 
 def refresh_all_rhythms(session: Session) -> int:
@@ -308,6 +320,8 @@ def not_seen_lately(
     """Customers `rule` flags, most valuable first (spend, then visits), a page at a time:
     pass the last page's `next_key` as `after`. Each row carries all three judgements, a
     reason in plain words and the expected next visit."""
+    if limit < 1:
+        raise InvalidInput("limit", "Ask for at least one customer.")
     today = today or date.today()
     fit = _model_fit(session)
     used, note = _rule_used(rule, fit)

@@ -105,7 +105,8 @@ def describe(session: Session, definition: Definition) -> str:
     if kind == "best_customers":
         return f"Best {definition['top']:,} customers by spend"
     if kind == "bought_from_category":
-        category = session.get(Category, definition["category_id"])
+        category_id = definition["category_id"]
+        category = session.get(Category, category_id) if isinstance(category_id, int) else None
         return f"Bought from {category.name}" if category else "Bought from a removed category"
     if kind == "birthday_this_month":
         return "Birthday this month"

@@ -171,8 +171,11 @@ def get_logo(session: Session) -> bytes | None:
     return None if asset is None else asset.data
 
 
-def logo_media_type(data: bytes) -> str:
-    """'image/png' or 'image/jpeg' from the file's first bytes; InvalidInput for anything else."""
+def check_logo(data: bytes) -> str:
+    """The logo's media type ('image/png' or 'image/jpeg'), or InvalidInput saying what's wrong:
+    the set-up and settings screens call it as soon as a file is chosen."""
+    if len(data) > MAX_LOGO_BYTES:
+        raise InvalidInput("logo", "The logo file is too large (at most 2 MB).")
     if data.startswith(PNG_SIGNATURE):
         return "image/png"
     if data.startswith(JPEG_SIGNATURE):
@@ -187,6 +190,4 @@ def set_logo(session: Session, data: bytes | None) -> None:
         if existing is not None:
             session.delete(existing)
         return
-    if len(data) > MAX_LOGO_BYTES:
-        raise InvalidInput("logo", "The logo file is too large (at most 2 MB).")
-    session.merge(Asset(name=LOGO_ASSET, media_type=logo_media_type(data), data=data))
+    session.merge(Asset(name=LOGO_ASSET, media_type=check_logo(data), data=data))

@@ -49,6 +49,22 @@ class BulkLoader:
         marks = ", ".join("?" for _ in columns)
         self._cursor.executemany(f"INSERT INTO {table.name} ({names}) VALUES ({marks})", rows)
 
+    @contextmanager
+    def indexes_set_aside(self, *models: type[Base]) -> Iterator[None]:
+        """Drop the tables' plain indexes while rows go in, and build them again at the end:
+        one sorted build beats a million scattered inserts into each."""
+        names = [_table(model).name for model in models]
+        indexes = self._cursor.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+            f"AND sql NOT LIKE 'CREATE UNIQUE%' AND tbl_name IN ({', '.join('?' for _ in names)})",
+            names,
+        ).fetchall()
+        for name, _sql in indexes:
+            self._cursor.execute(f'DROP INDEX "{name}"')
+        yield
+        for _name, sql in indexes:
+            self._cursor.execute(sql)
+
     def stored_time(self, seconds: int) -> str:
         """A UTC time given as Unix seconds, in the form SQLAlchemy stores UTCDateTime columns
         on SQLite ('2024-05-01 10:00:00.000000'), so the ORM reads bulk rows back unchanged."""

@@ -1,17 +1,30 @@
-"""Tables for care guides and feedback: the guide library and its links to what is sold, the
-feedback received, its follow-ups and their notes, and the post-purchase requests sent."""
+"""Tables for care guides, feedback and the Today figures: the guide library and its links to
+what is sold, the feedback received, its follow-ups and their notes, the post-purchase requests
+sent, and each customer's months with a purchase."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, LargeBinary, String, Text
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
-from desktop.store.models import Base, UTCDateTime, utc_now
+from desktop.store.models import Base, UTCDateTime, VoucherRedemption, utc_now
 
 FEEDBACK_CHANNELS = ("in_person", "phone", "email", "online_form")
 FOLLOW_UP_STATES = ("new", "contacted", "resolved")
+
+# Redemptions counted by month (vouchers issued versus redeemed) read a range of this index.
+Index("ix_voucher_redemption_redeemed", VoucherRedemption.redeemed_at)
 
 
 class Guide(Base):
@@ -134,3 +147,17 @@ class FeedbackOptOut(Base):
     )
     source: Mapped[str] = mapped_column(String(30))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+
+class CustomerMonth(Base):
+    """A local calendar month in which a customer made a live (not voided) purchase, kept with
+    their purchases by `shop.dashboard.refresh_customer_months`. New versus returning customers
+    by month count these rows (an index range) instead of a million purchases."""
+
+    __tablename__ = "customer_month"
+    __table_args__ = (Index("ix_customer_month_month", "month", "is_first"),)
+    customer_id: Mapped[int] = mapped_column(
+        ForeignKey("customer.id", ondelete="CASCADE"), primary_key=True
+    )
+    month: Mapped[int] = mapped_column(Integer, primary_key=True)  # year * 12 + month - 1
+    is_first: Mapped[bool] = mapped_column(Boolean)  # their first month with a purchase

@@ -63,6 +63,12 @@ PAGES = (
         "VouchersPage",
     ),
     PageSpec(
+        "Loyalty",
+        QStyle.StandardPixmap.SP_DialogYesButton,
+        "desktop.ui.loyalty_page",
+        "LoyaltyPage",
+    ),
+    PageSpec(
         "Settings",
         QStyle.StandardPixmap.SP_FileDialogInfoView,
         "desktop.ui.settings_page",

@@ -114,6 +114,8 @@ class PrintPreviewDialog(QDialog):
         try:
             path.write_bytes(self._pdf)
         except OSError as error:
-            QMessageBox.warning(self, "Save as PDF", f"Could not save {path.name}: {error.strerror}")
+            QMessageBox.warning(
+                self, "Save as PDF", f"Could not save {path.name}: {error.strerror}"
+            )
             return
         self.saved.emit(path)

@@ -95,7 +95,7 @@ class PurchaseDialog(QDialog):
         cancel.clicked.connect(self.reject)
 
         customer_box = QGroupBox("Customer")
-        customer_box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        customer_box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         QVBoxLayout(customer_box).addWidget(self.picker)
         buttons = QHBoxLayout()
         buttons.addWidget(self.form_error, 1)

@@ -30,6 +30,7 @@ def test_every_sidebar_page_opens_a_real_page(qtbot: QtBot, shop: ShopDatabase) 
         "Purchases",
         "Today's parcels",
         "Vouchers",
+        "Loyalty",
         "Settings",
     ]
     for index in range(len(window.page_titles())):

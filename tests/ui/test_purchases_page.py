@@ -21,6 +21,7 @@ from desktop.shop.purchases import (
 from desktop.shop.settings import ShopProfile, save_profile
 from desktop.store.shopfile import ShopDatabase
 from desktop.ui.events import ShopEvents
+from desktop.ui.purchase_dialog import PurchaseDialog
 from desktop.ui.purchases_page import PurchasesPage
 from desktop.ui.void_dialog import VoidDialog
 
@@ -65,7 +66,12 @@ def _when_modal(qtbot: QtBot, act: Callable[[QDialog], None]) -> None:
     def run() -> None:
         dialog = QApplication.activeModalWidget()
         assert isinstance(dialog, QDialog)
-        act(dialog)
+        try:
+            act(dialog)
+        finally:
+            # Never leave exec() waiting: a failed step must fail the test, not hang it.
+            if dialog.isVisible():
+                dialog.done(QDialog.DialogCode.Rejected)
 
     QTimer.singleShot(150, run)
 
@@ -93,7 +99,10 @@ def test_the_list_shows_local_time_customer_channel_and_money(
     _fill(shop, 1)
     page = _page(qtbot, shop)
     assert _cell(page, 0, 0) == f"{START.astimezone():%d %b %Y %H:%M}"
-    assert [_cell(page, r, 2) for r in (0, 1)] == ["—", "Zoë Ó'Brien"]  # same minute: newest id first
+    assert [_cell(page, r, 2) for r in (0, 1)] == [
+        "—",
+        "Zoë Ó'Brien",
+    ]  # same minute: newest id first
     assert _cell(page, 0, 3) == "In shop"
     assert _cell(page, 0, 4) == "1,00\xa0€"
 
@@ -221,17 +230,31 @@ def test_new_purchase_opens_the_dialog_and_selects_the_sale(
     page.table.selectRow(2)
 
     def record(dialog: QDialog) -> None:
-        qtbot.keyClicks(dialog.picker.search, "")  # type: ignore[attr-defined]
-        qtbot.keyClick(dialog.picker.search, Qt.Key.Key_Return)  # type: ignore[attr-defined]
-        qtbot.keyClicks(dialog.item, "Gift card")  # type: ignore[attr-defined]
-        qtbot.keyClick(dialog.item, Qt.Key.Key_Return)  # type: ignore[attr-defined]
-        qtbot.keyClick(dialog.quantity, Qt.Key.Key_Return)  # type: ignore[attr-defined]
-        qtbot.keyClicks(dialog.price, "25")  # type: ignore[attr-defined]
-        qtbot.keyClick(dialog.price, Qt.Key.Key_Return)  # type: ignore[attr-defined]
-        dialog.save()  # type: ignore[attr-defined]
+        assert isinstance(dialog, PurchaseDialog)
+        qtbot.keyClick(dialog.picker.search, Qt.Key.Key_Return)
+        qtbot.keyClicks(dialog.item, "Gift card")
+        qtbot.keyClick(dialog.item, Qt.Key.Key_Return)
+        qtbot.keyClick(dialog.quantity, Qt.Key.Key_Return)
+        qtbot.keyClicks(dialog.price, "25")
+        qtbot.keyClick(dialog.price, Qt.Key.Key_Return)
+        qtbot.keyClick(dialog.item, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
 
     _when_modal(qtbot, record)
     page.new_button.click()
     assert page.model.rowCount() == 4
     row = page.selected_row()
     assert row is not None and (row.reference, row.total) == ("P-000004", 2500)
+
+
+def test_show_customer_on_its_own_opens_the_customer_in_a_window(
+    qtbot: QtBot, shop: ShopDatabase, zoe: int
+) -> None:
+    from desktop.ui.customer_view import CustomerView
+
+    _fill(shop, 1, customer_id=zoe)
+    page = _page(qtbot, shop)
+    page.table.selectRow(0)
+    shown: list[int | None] = []
+    _when_modal(qtbot, lambda dialog: shown.append(dialog.findChild(CustomerView).customer_id))
+    page.customer_button.click()
+    assert shown == [zoe]

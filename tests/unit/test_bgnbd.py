@@ -10,8 +10,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from scipy.integrate import quad
-from scipy.stats import beta
+from scipy.integrate import quad  # type: ignore[import-untyped, unused-ignore]
+from scipy.stats import beta  # type: ignore[import-untyped, unused-ignore]
 
 from desktop.shop import bgnbd
 from desktop.shop.bgnbd import Params, Summary
@@ -20,6 +20,8 @@ from desktop.store.bulk import BulkLoader, bulk_load
 from desktop.store.models import Customer, Purchase
 from desktop.store.shopfile import ShopDatabase
 
+# The 1/10 CDNOW sample of the paper, as shipped in the MIT-licensed `lifetimes` package:
+# master id, sample id, date, CDs bought, dollars; one row per purchase record.
 CDNOW = Path(__file__).resolve().parents[1] / "data" / "cdnow_sample.txt"
 CALIBRATION_END = date(1997, 9, 30)
 # Fader, Hardie and Lee (2005), table 1 / the data's README.

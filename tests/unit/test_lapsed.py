@@ -193,6 +193,20 @@ def test_nonsense_limits_are_refused_naming_the_field(
         assert get_rules(session) == LapsedRules()
 
 
+def test_an_unknown_rule_or_an_empty_page_is_refused(shop: ShopDatabase) -> None:
+    with shop.read() as session:
+        with pytest.raises(InvalidInput) as unknown:
+            not_seen_lately(session, "gut feeling")  # type: ignore[arg-type]
+        with pytest.raises(InvalidInput) as empty:
+            not_seen_lately(session, "rhythm", limit=0)
+
+    assert (unknown.value.field, str(unknown.value)) == (
+        "rule",
+        "Unknown rule “gut feeling”: use threshold, rhythm or model.",
+    )
+    assert empty.value.field == "limit"
+
+
 @pytest.mark.parametrize(
     ("rule", "away", "gap", "chance", "words"),
     [

@@ -1,0 +1,609 @@
+"""The monthly report on A4: the month's figures as tiles, the Today page's charts over twelve
+months, satisfaction by category and what customers wrote, for the shop's records."""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, BinaryIO
+
+from babel.dates import format_date, format_datetime
+from reportlab.graphics.charts.barcharts import VerticalBarChart
+from reportlab.graphics.charts.legends import Legend
+from reportlab.graphics.charts.linecharts import HorizontalLineChart
+from reportlab.graphics.shapes import Drawing, String
+from reportlab.lib.colors import Color, HexColor
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    KeepTogether,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from desktop.printing import fonts
+from desktop.printing.palette import COLOUR
+from desktop.shop.money import format_money
+
+if TYPE_CHECKING:  # the content classes live beside SQLAlchemy, which printing never needs
+    from desktop.shop.dashboard import MonthlyReport
+    from desktop.shop.inserts import ShopBranding
+    from desktop.shop.satisfaction import Satisfaction
+
+PAGE = (210 * mm, 297 * mm)
+MARGIN = 18 * mm
+WIDTH = PAGE[0] - 2 * MARGIN
+INK, SOFT, ACCENT, LINE = COLOUR.ink, COLOUR.soft, COLOUR.accent, COLOUR.line
+TINT = HexColor("#EEF4F3")  # tiles and table headings
+WARM = HexColor("#C8734F")  # the second series of a chart, beside the accent
+PALE = HexColor("#9DC3BE")
+
+
+def render_monthly_report(
+    report: MonthlyReport, branding: ShopBranding, out: BinaryIO | Path
+) -> int:
+    """Write the report to `out` as an A4 PDF (fonts embedded); returns the number of pages."""
+    writer = _Writer(report, branding)
+    buffer = io.BytesIO()
+    document = BaseDocTemplate(
+        buffer,
+        pagesize=PAGE,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN + 8 * mm,
+        bottomMargin=MARGIN,
+        title=f"Monthly report, {writer.month_name}",
+        author=branding.name,
+        creator="Aftercare",
+        initialFontName=fonts.face(fonts.BODY),
+    )
+    frame = Frame(
+        MARGIN,
+        MARGIN,
+        WIDTH,
+        PAGE[1] - 2 * MARGIN - 8 * mm,
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+        id="body",
+    )
+    document.addPageTemplates([PageTemplate("page", [frame], onPage=writer.page_furniture)])
+    document.build(writer.story())
+    _write(buffer.getvalue(), out)
+    return int(document.page)
+
+
+def _style(
+    name: str, face: str, size: float, colour: Color = INK, **options: Any
+) -> ParagraphStyle:
+    return ParagraphStyle(
+        name,
+        fontName=fonts.face(face),
+        fontSize=size,
+        leading=options.pop("leading", size * 1.3),
+        textColor=colour,
+        **options,
+    )
+
+
+TITLE = _style("title", fonts.BOLD, 24, ACCENT, leading=28)
+SUBTITLE = _style("subtitle", fonts.BODY, 10.5, SOFT)
+HEADING = _style("heading", fonts.BOLD, 12, ACCENT, spaceBefore=5 * mm, spaceAfter=2 * mm)
+BODY = _style("body", fonts.BODY, 9)
+NOTE = _style("note", fonts.BODY, 7.5, SOFT)
+LABEL = _style("label", fonts.BOLD, 6.5, SOFT)
+VALUE = _style("value", fonts.BOLD, 15, INK, leading=19)
+CELL = _style("cell", fonts.BODY, 8.5)
+CELL_HEAD = _style("cell-head", fonts.BOLD, 7.5, ACCENT)
+QUOTE = _style("quote", fonts.ITALIC, 9, INK, leftIndent=4 * mm)
+
+
+def _p(text: str, style: ParagraphStyle) -> Paragraph:
+    """Plain text (a customer's words included) as a paragraph: escaped, glyphs falling back."""
+    primary = fonts.face(style.fontName)
+    return Paragraph("<br/>".join(fonts.markup(line, primary) for line in text.split("\n")), style)
+
+
+def _stars(rating: int | None) -> str:
+    return "" if rating is None else "★" * rating + "☆" * (5 - rating)
+
+
+def _percent(share: float | None) -> str:
+    return "–" if share is None else f"{share * 100:.0f}%"
+
+
+def _score(figures: Satisfaction) -> str:
+    score = figures.recommend_score
+    return "–" if score is None else f"{score:+d}"
+
+
+def _change(now: int, before: int, month_before: str) -> str:
+    if before == 0:
+        return f"none in {month_before}" if now else ""
+    change = (now - before) / before * 100
+    arrow = "▲" if change > 0 else "▼" if change < 0 else "="
+    return f"{arrow} {abs(change):.0f}% on {month_before}"
+
+
+class _Writer:
+    """Builds the story of one report: its paragraphs, tiles, charts and tables."""
+
+    def __init__(self, report: MonthlyReport, branding: ShopBranding) -> None:
+        self.report = report
+        self.branding = branding
+        self.locale = report.locale or branding.locale
+        self.month_name = report.month.label(self.locale)
+        self.months = [
+            m.label(self.locale, short=True) for m in (f.month for f in report.customers)
+        ]
+
+    def money(self, minor: int) -> str:
+        return format_money(minor, self.report.currency, self.locale)
+
+    def page_furniture(self, canvas: Canvas, document: BaseDocTemplate) -> None:
+        canvas.saveState()
+        top = PAGE[1] - MARGIN
+        canvas.setFont(fonts.face(fonts.BOLD), 8)
+        canvas.setFillColor(ACCENT)
+        _draw_runs(canvas, self.branding.name.upper(), fonts.BOLD, 8, MARGIN, top, 1.2)
+        canvas.setFillColor(SOFT)
+        right = f"Monthly report · {self.month_name}"
+        _draw_runs(canvas, right, fonts.BODY, 8, PAGE[0] - MARGIN, top, 0, align_right=True)
+        canvas.setStrokeColor(LINE)
+        canvas.setLineWidth(0.5)
+        canvas.line(MARGIN, top - 3 * mm, PAGE[0] - MARGIN, top - 3 * mm)
+        made = format_datetime(
+            self.report.generated_at.astimezone(), "d MMMM y 'at' HH:mm", locale=self.locale
+        )
+        foot = f"Made with Aftercare on {made}   ·   page {document.page}"
+        _draw_runs(canvas, foot, fonts.BODY, 7, PAGE[0] / 2, MARGIN - 8 * mm, 0, centre=True)
+        canvas.restoreState()
+
+    def story(self) -> list[Flowable]:
+        report = self.report
+        story: list[Flowable] = [
+            _p(self.month_name, TITLE),
+            Spacer(0, 1 * mm),
+            _p(f"Monthly report for {self.branding.name}", SUBTITLE),
+            Spacer(0, 5 * mm),
+            self.tiles(),
+            _p("Customers: new and returning", HEADING),
+            _p(
+                "Customers who bought each month: new ones made their first purchase that "
+                "month; returning ones had bought before.",
+                NOTE,
+            ),
+            self.customers_chart(),
+            _p("Vouchers issued and redeemed", HEADING),
+            self.vouchers_chart(),
+            KeepTogether([_p("As things stand today", HEADING), self.today()]),
+            KeepTogether(
+                [
+                    _p("Satisfaction", HEADING),
+                    _p(
+                        "Average star rating, and the recommend score: the share of promoters "
+                        "(9–10 out of 10) less the share of detractors (0–6).",
+                        NOTE,
+                    ),
+                    *self.satisfaction_charts(),
+                ]
+            ),
+            KeepTogether(
+                [
+                    _p("Repeat custom", HEADING),
+                    _p(
+                        "Of the customers who bought each month, the share who had bought before.",
+                        NOTE,
+                    ),
+                    self.returning_chart(),
+                ]
+            ),
+        ]
+        if report.categories:
+            story += [KeepTogether([_p("Satisfaction by category", HEADING), self.categories()])]
+        story += [_p("What customers said", HEADING), *self.comments()]
+        return story
+
+    # --- Tiles ----------------------------------------------------------------------------
+
+    def tiles(self) -> Table:
+        report = self.report
+        month = report.customers[-1]
+        sales, before = report.sales, report.previous_sales
+        vouchers = report.vouchers[-1]
+        satisfaction = report.satisfaction
+        rating = satisfaction.average_rating
+        tiles = [
+            (
+                "SALES",
+                self.money(sales.revenue),
+                f"{sales.purchases:,} purchases\n"
+                + _change(
+                    sales.revenue,
+                    before.revenue,
+                    report.month.shifted(-1).label(self.locale).split()[0],
+                ),
+            ),
+            (
+                "CUSTOMERS",
+                f"{month.active:,}",
+                f"{month.new:,} new\n{month.returning:,} returning",
+            ),
+            ("RETURNING SHARE", _percent(month.returning_share), "of this month's customers"),
+            (
+                "VOUCHERS",
+                f"{vouchers.issued:,} / {vouchers.redeemed:,}",
+                f"issued / redeemed\n{self.money(vouchers.discount)} taken off",
+            ),
+            (
+                "FEEDBACK",
+                f"{satisfaction.responses:,}",
+                f"responses\n{satisfaction.ratings:,} with stars",
+            ),
+            ("AVERAGE RATING", "–" if rating is None else f"{rating:.1f} ★", "out of 5 stars"),
+            (
+                "RECOMMEND SCORE",
+                _score(satisfaction),
+                f"{satisfaction.promoters} promoters\n{satisfaction.detractors} detractors",
+            ),
+            (
+                "FOLLOW-UPS",
+                f"{report.follow_ups_opened:,} / {report.follow_ups_resolved:,}",
+                "opened / resolved\nthis month",
+            ),
+        ]
+        cells = [[self.tile(*tile) for tile in tiles[start : start + 4]] for start in (0, 4)]
+        table = Table(cells, colWidths=[WIDTH / 4] * 4)
+        table.setStyle(
+            TableStyle(
+                [
+                    ("BACKGROUND", (0, 0), (-1, -1), TINT),
+                    ("LINEAFTER", (0, 0), (-2, -1), 3, HexColor("#FFFFFF")),
+                    ("LINEBELOW", (0, 0), (-1, 0), 3, HexColor("#FFFFFF")),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("TOPPADDING", (0, 0), (-1, -1), 3.2 * mm),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 3.2 * mm),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 3.5 * mm),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 2.5 * mm),
+                ]
+            )
+        )
+        return table
+
+    def tile(self, label: str, value: str, note: str) -> list[Flowable]:
+        return [_p(label, LABEL), Spacer(0, 1.2 * mm), _p(value, VALUE), _p(note, NOTE)]
+
+    # --- Charts ---------------------------------------------------------------------------
+
+    def customers_chart(self) -> Drawing:
+        new = [f.new for f in self.report.customers]
+        returning = [f.returning for f in self.report.customers]
+        return _bars(
+            self.months, [("New", new, ACCENT), ("Returning", returning, PALE)], stacked=True
+        )
+
+    def vouchers_chart(self) -> Drawing:
+        issued = [v.issued for v in self.report.vouchers]
+        redeemed = [v.redeemed for v in self.report.vouchers]
+        return _bars(self.months, [("Issued", issued, ACCENT), ("Redeemed", redeemed, WARM)])
+
+    def satisfaction_charts(self) -> list[Flowable]:
+        trend = self.report.satisfaction_trend
+        ratings = [m.figures.average_rating for m in trend]
+        scores = [m.figures.recommend_score for m in trend]
+        return [
+            _line(self.months, ratings, (1, 5, 1), "Average rating (stars)", ACCENT),
+            Spacer(0, 3 * mm),
+            _line(self.months, scores, (-100, 100, 50), "Recommend score", WARM),
+        ]
+
+    def returning_chart(self) -> Drawing:
+        shares = [
+            None if f.returning_share is None else round(f.returning_share * 100, 1)
+            for f in self.report.customers
+        ]
+        return _line(self.months, shares, (0, 100, 25), "Returning share (%)", ACCENT)
+
+    # --- Tables ---------------------------------------------------------------------------
+
+    def categories(self) -> Table:
+        rows: list[list[Flowable]] = [
+            [
+                _p(head, CELL_HEAD)
+                for head in ("CATEGORY", "RESPONSES", "AVERAGE RATING", "RECOMMEND SCORE")
+            ]
+        ]
+        for category in self.report.categories:
+            figures = category.figures
+            rating = figures.average_rating
+            rows.append(
+                [
+                    _p(category.name, CELL),
+                    _p(f"{figures.responses:,}", CELL),
+                    _p("–" if rating is None else f"{rating:.1f}", CELL),
+                    _p(_score(figures), CELL),
+                ]
+            )
+        table = Table(
+            rows, colWidths=[WIDTH * 0.46, WIDTH * 0.16, WIDTH * 0.19, WIDTH * 0.19], repeatRows=1
+        )
+        table.setStyle(
+            TableStyle(
+                [
+                    ("BACKGROUND", (0, 0), (-1, 0), TINT),
+                    ("LINEBELOW", (0, 1), (-1, -1), 0.4, LINE),
+                    ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                    ("TOPPADDING", (0, 0), (-1, -1), 1.6 * mm),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 1.6 * mm),
+                ]
+            )
+        )
+        return table
+
+    def comments(self) -> list[Flowable]:
+        if not self.report.comments:
+            return [_p("No comments came in this month.", BODY)]
+        shown: list[Flowable] = []
+        for row in self.report.comments:
+            when = format_date(row.received_at.astimezone().date(), "d MMMM", locale=self.locale)
+            about = [part for part in (row.customer_name, row.reference, when) if part]
+            stars = _stars(row.rating)
+            score = "" if row.recommend is None else f"{row.recommend}/10"
+            head = "  ".join(part for part in (stars, score, " · ".join(about)) if part)
+            shown.append(
+                KeepTogether(
+                    [
+                        _p(head, CELL_HEAD),
+                        Spacer(0, 0.8 * mm),
+                        _p(f"“{row.comment}”", QUOTE),
+                        Spacer(0, 2.5 * mm),
+                    ]
+                )
+            )
+        return shown
+
+    def today(self) -> Table:
+        report = self.report
+        points = report.points
+        liability = (
+            "" if points.liability is None else f", worth up to {self.money(points.liability)}"
+        )
+        lines = [
+            (
+                "Follow-ups still open",
+                f"{report.follow_ups.open:,} ({report.follow_ups.new:,} not yet contacted)",
+            ),
+            ("Customers not seen lately", f"{report.not_seen_lately:,}"),
+            (
+                "Customers who came back on another day",
+                f"{report.repeat.repeat_buyers:,} of {report.repeat.buyers:,} "
+                f"({_percent(report.repeat.rate)})",
+            ),
+            (
+                "Loyalty points outstanding",
+                f"{points.points:,} held by {points.members_holding:,} members{liability}",
+            ),
+        ]
+        table = Table(
+            [[_p(label, CELL), _p(value, CELL)] for label, value in lines],
+            colWidths=[WIDTH * 0.42, WIDTH * 0.58],
+        )
+        table.setStyle(
+            TableStyle(
+                [
+                    ("LINEBELOW", (0, 0), (-1, -2), 0.4, LINE),
+                    ("TOPPADDING", (0, 0), (-1, -1), 1.6 * mm),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 1.6 * mm),
+                ]
+            )
+        )
+        return table
+
+
+def _draw_runs(
+    canvas: Canvas,
+    text: str,
+    face: str,
+    size: float,
+    x: float,
+    y: float,
+    tracking: float,
+    *,
+    align_right: bool = False,
+    centre: bool = False,
+) -> None:
+    """One line in `face`, falling back glyph by glyph (a shop's name may be in any script)."""
+    runs = fonts.runs(text, fonts.face(face))
+    used = fonts.width(runs, size, tracking)
+    if align_right:
+        x -= used
+    elif centre:
+        x -= used / 2
+    line = canvas.beginText(x, y)
+    line.setCharSpace(tracking)
+    for name, part in runs:
+        line.setFont(name, size)
+        line.textOut(part)
+    line.setCharSpace(0)
+    canvas.drawText(line)
+
+
+def _axis_fonts(chart: Any, size: float = 7) -> None:
+    for labels in (chart.categoryAxis.labels, chart.valueAxis.labels):
+        labels.fontName = fonts.face(fonts.BODY)
+        labels.fontSize = size
+        labels.fillColor = SOFT
+    chart.categoryAxis.strokeColor = LINE
+    chart.valueAxis.strokeColor = None
+    chart.valueAxis.visibleGrid = True
+    chart.valueAxis.gridStrokeColor = HexColor("#DDE6E4")
+    chart.valueAxis.gridStrokeWidth = 0.4
+    chart.categoryAxis.visibleTicks = False
+
+
+def _step(top: float) -> int:
+    """A round step for an axis that reaches `top`: 1, 2, 5, 10, 20, 50 …"""
+    step = 1
+    while top / step > 5:
+        for factor in (2, 2.5, 2):
+            step = int(step * factor)
+            if top / step <= 5:
+                break
+    return step
+
+
+def _bars(
+    months: Sequence[str],
+    series: Sequence[tuple[str, list[int], Color]],
+    *,
+    stacked: bool = False,
+    height: float = 54 * mm,
+) -> Drawing:
+    drawing = Drawing(WIDTH, height)
+    chart = VerticalBarChart()
+    chart.x, chart.y = 12 * mm, 8 * mm
+    chart.width, chart.height = WIDTH - 14 * mm, height - 18 * mm
+    chart.data = [values for _, values, _ in series]
+    chart.categoryAxis.categoryNames = list(months)
+    top = max(
+        [sum(column) for column in zip(*chart.data, strict=True)]
+        if stacked
+        else [v for values in chart.data for v in values] + [0]
+    )
+    step = _step(max(top, 1))
+    chart.valueAxis.valueMin = 0
+    chart.valueAxis.valueMax = max(step, -(-top // step) * step)
+    chart.valueAxis.valueStep = step
+    chart.valueAxis.labelTextFormat = lambda value: f"{value:,.0f}"
+    if stacked:
+        chart.categoryAxis.style = "stacked"
+    chart.barSpacing = 1
+    chart.groupSpacing = 6
+    for index, (_, _, colour) in enumerate(series):
+        chart.bars[index].fillColor = colour
+        chart.bars[index].strokeColor = None
+    _axis_fonts(chart)
+    drawing.add(chart)
+    if not top:
+        drawing.add(_nothing_yet(WIDTH / 2, height / 2, "None yet"))
+    drawing.add(
+        _legend([(name, colour) for name, _, colour in series], WIDTH - 2 * mm, height - 3 * mm)
+    )
+    return drawing
+
+
+def _line(
+    months: Sequence[str],
+    values: Sequence[float | int | None],
+    scale: tuple[int, int, int],
+    title: str,
+    colour: Color,
+    *,
+    height: float = 44 * mm,
+) -> Drawing:
+    width = WIDTH
+    drawing = Drawing(width, height)
+    chart = HorizontalLineChart()
+    chart.x, chart.y = 10 * mm, 8 * mm
+    chart.width, chart.height = width - 12 * mm, height - 18 * mm
+    runs = _runs(values)
+    # One series per unbroken run of months, so a month without answers leaves a gap rather
+    # than a line drawn across it; a run of one month is a dot.
+    chart.data = [
+        [value if index in run else None for index, value in enumerate(values)] for run in runs
+    ] or [[None] * len(values)]
+    chart.categoryAxis.categoryNames = list(months)
+    low, high, step = scale
+    chart.valueAxis.valueMin, chart.valueAxis.valueMax, chart.valueAxis.valueStep = low, high, step
+    chart.joinedLines = 0
+    for index, run in enumerate(runs):
+        chart.lines[index].strokeColor = colour
+        chart.lines[index].strokeWidth = 1.6
+        chart.lines[index].symbol = _dot(colour)
+        chart.lines[index].lineStyle = "joinedLine" if len(run) > 1 else None
+    _axis_fonts(chart)
+    chart.categoryAxis.joinAxisMode = "bottom"  # below a score that can be negative
+    drawing.add(chart)
+    label = String(
+        0, height - 4 * mm, title, fontName=fonts.face(fonts.BOLD), fontSize=7.5, fillColor=SOFT
+    )
+    drawing.add(label)
+    if all(value is None for value in values):
+        drawing.add(_nothing_yet(width / 2, height / 2, "No answers yet"))
+    return drawing
+
+
+def _nothing_yet(x: float, y: float, text: str) -> String:
+    return String(
+        x,
+        y,
+        text,
+        fontName=fonts.face(fonts.ITALIC),
+        fontSize=8,
+        fillColor=SOFT,
+        textAnchor="middle",
+    )
+
+
+def _runs(values: Sequence[float | int | None]) -> list[range]:
+    """The index ranges of unbroken runs of values."""
+    runs: list[range] = []
+    start: int | None = None
+    for index, value in enumerate([*values, None]):
+        if value is not None and start is None:
+            start = index
+        elif value is None and start is not None:
+            runs.append(range(start, index))
+            start = None
+    return runs
+
+
+def _dot(colour: Color) -> Any:
+    from reportlab.graphics.widgets.markers import makeMarker
+
+    marker = makeMarker("FilledCircle")
+    marker.size = 3.2
+    marker.fillColor = colour
+    marker.strokeColor = colour
+    return marker
+
+
+def _legend(items: Sequence[tuple[str, Color]], right: float, top: float) -> Legend:
+    legend = Legend()
+    legend.alignment = "right"
+    legend.x, legend.y = right - 40 * mm, top
+    legend.columnMaximum = 1
+    legend.deltax = 22 * mm
+    legend.dx = legend.dy = 6
+    legend.fontName = fonts.face(fonts.BODY)
+    legend.fontSize = 7.5
+    legend.fillColor = INK
+    legend.strokeColor = None
+    legend.colorNamePairs = [(colour, name) for name, colour in items]
+    return legend
+
+
+def _write(data: bytes, out: BinaryIO | Path) -> None:
+    if not isinstance(out, Path):
+        out.write(data)
+        return
+    # Written aside and renamed: a file another program watches never holds half a report.
+    partial = out.with_name(f".{out.name}.partial")
+    try:
+        with partial.open("wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(partial, out)
+    finally:
+        partial.unlink(missing_ok=True)

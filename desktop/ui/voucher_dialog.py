@@ -1,0 +1,330 @@
+"""Issuing a voucher (kind, percentage or amount, minimum spend, expiry, terms, for whom) and
+cancelling one with a reason; each problem is shown under the field it is about."""
+
+from __future__ import annotations
+
+from datetime import date
+from html import escape
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.errors import describe_error
+from desktop.shop.codes import format_code
+from desktop.shop.customers import create_customer
+from desktop.shop.errors import InvalidInput, NotFound
+from desktop.shop.money import parse_amount
+from desktop.shop.settings import get_profile
+from desktop.shop.vouchers import (
+    VoucherTerms,
+    describe_value,
+    issue_voucher,
+    validity_days,
+    void_voucher,
+)
+from desktop.store.shopfile import ShopDatabase
+from desktop.ui.customer_form import error_label, fit_height
+from desktop.ui.customer_picker import NEW_FIELDS, CustomerPicker
+from desktop.ui.events import ShopEvents
+from desktop.ui.purchase_dialog import show_message
+
+# "reward" vouchers come from the loyalty programme, not from this dialog.
+ISSUED_KINDS = {
+    "thank_you": "Thank you",
+    "welcome_back": "Welcome back",
+    "goodwill": "Goodwill (with our apologies)",
+}
+
+
+class IssueVoucherDialog(QDialog):
+    """After Issue: `issued_code` and `issued_id` are set, and `print_now` says whether the
+    shopkeeper wants the slip printed straight away."""
+
+    def __init__(
+        self,
+        shop: ShopDatabase,
+        events: ShopEvents,
+        parent: QWidget | None = None,
+        *,
+        customer_id: int | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Issue a voucher")
+        self.shop = shop
+        self.events = events
+        self.issued_code: str | None = None
+        self.issued_id: int | None = None
+        self.summary = ""
+        with shop.read() as session:
+            self.profile = get_profile(session)
+            usual_days = validity_days(session)
+
+        self.kind = QComboBox()
+        for kind, title in ISSUED_KINDS.items():
+            self.kind.addItem(title, kind)
+        self.by_percent = QRadioButton("Percentage")
+        self.by_amount = QRadioButton("Amount")
+        self.by_percent.setChecked(True)
+        group = QButtonGroup(self)
+        group.addButton(self.by_percent)
+        group.addButton(self.by_amount)
+        self.percent = QSpinBox()
+        self.percent.setRange(1, 100)
+        self.percent.setValue(10)
+        self.percent.setSuffix(" % off")
+        self.amount = QLineEdit()
+        self.amount.setPlaceholderText("e.g. 5.00")
+        self.amount.setMaximumWidth(120)
+        self.amount.setEnabled(False)
+        self.by_percent.toggled.connect(self._value_kind_changed)
+        self.amount.textEdited.connect(lambda _text: self.by_amount.setChecked(True))
+        self.min_spend = QLineEdit()
+        self.min_spend.setPlaceholderText("none")
+        self.min_spend.setMaximumWidth(120)
+        self.expires = QDateEdit(QDate.currentDate().addDays(usual_days))
+        self.expires.setCalendarPopup(True)
+        self.expires.setDisplayFormat("d MMMM yyyy")
+        self.expires.setMinimumDate(QDate.currentDate())
+        self.terms = QLineEdit()
+        self.terms.setPlaceholderText(
+            "One line of small print (optional), e.g. Not valid on sale items"
+        )
+        self.for_customer = QRadioButton("A customer")
+        self.for_bearer = QRadioButton("Whoever brings it")
+        owners = QButtonGroup(self)
+        owners.addButton(self.for_customer)
+        owners.addButton(self.for_bearer)
+        self.picker = CustomerPicker(shop, self.profile.country)
+        self.picker.search.textEdited.connect(lambda _text: self.for_customer.setChecked(True))
+        self.for_bearer.toggled.connect(self._owner_changed)
+        if customer_id is not None:
+            self.picker.preselect(customer_id)
+            self.for_customer.setChecked(True)
+        else:
+            self.for_bearer.setChecked(True)
+        self.print_now = QCheckBox("Print the slip now")
+        self.print_now.setChecked(True)
+
+        self.kind_error, self.value_error = error_label(), error_label()
+        self.min_spend_error, self.expiry_error = error_label(), error_label()
+        self.terms_error, self.form_error = error_label(), error_label()
+
+        value = QHBoxLayout()
+        value.addWidget(self.by_percent)
+        value.addWidget(self.percent)
+        value.addSpacing(16)
+        value.addWidget(self.by_amount)
+        value.addWidget(self.amount)
+        value.addWidget(QLabel("off"))
+        value.addStretch(1)
+        owner = QHBoxLayout()
+        owner.addWidget(self.for_customer)
+        owner.addWidget(self.for_bearer)
+        owner.addStretch(1)
+        form = QFormLayout()
+        form.addRow("Kind", self.kind)
+        form.addRow("", self.kind_error)
+        form.addRow("Value", value)
+        form.addRow("", self.value_error)
+        form.addRow("Minimum spend", self.min_spend)
+        form.addRow("", self.min_spend_error)
+        form.addRow("Valid until", self.expires)
+        form.addRow("", self.expiry_error)
+        form.addRow("Terms", self.terms)
+        form.addRow("", self.terms_error)
+        form.addRow("For", owner)
+        form.addRow("", self.picker)
+
+        self.issue_button = QPushButton("Issue voucher")
+        self.issue_button.setDefault(True)
+        self.issue_button.clicked.connect(self.issue)
+        cancel = QPushButton("Cancel")
+        cancel.setAutoDefault(False)
+        cancel.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.print_now)
+        buttons.addStretch(1)
+        buttons.addWidget(cancel)
+        buttons.addWidget(self.issue_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.form_error)
+        layout.addStretch(1)
+        layout.addLayout(buttons)
+        self.setMinimumWidth(620)
+        self.kind.setFocus()
+
+    def _value_kind_changed(self) -> None:
+        self.percent.setEnabled(self.by_percent.isChecked())
+        self.amount.setEnabled(self.by_amount.isChecked())
+        (self.percent if self.by_percent.isChecked() else self.amount).setFocus()
+
+    def _owner_changed(self) -> None:
+        self.picker.setEnabled(self.for_customer.isChecked())
+        if self.for_customer.isChecked():
+            self.picker.search.setFocus()
+
+    def _money(self, text: str, field: str) -> int | None:
+        if not text.strip():
+            return None
+        return parse_amount(text, self.profile.currency, field, self.profile.locale)
+
+    def terms_typed(self) -> VoucherTerms:
+        """The terms as typed; InvalidInput naming the field for an amount that isn't money."""
+        expires = self.expires.date()
+        amount = self._money(self.amount.text(), "value") if self.by_amount.isChecked() else None
+        if self.by_amount.isChecked() and amount is None:
+            raise InvalidInput("value", "Please enter the amount off, like 5.00.")
+        return VoucherTerms(
+            kind=str(self.kind.currentData()),
+            percent=self.percent.value() if self.by_percent.isChecked() else None,
+            amount=amount,
+            min_spend=self._money(self.min_spend.text(), "minimum spend") or 0,
+            expires_on=date(expires.year(), expires.month(), expires.day()),
+            terms=self.terms.text(),
+            reason="Issued at the counter",
+        )
+
+    def issue(self) -> None:
+        """Issue the voucher (adding a new customer in the same transaction if one was typed)."""
+        for label in self._labels():
+            show_message(label, "")
+        self.picker.clear_error()
+        choice = self.picker.choice() if self.for_customer.isChecked() else None
+        if self.for_customer.isChecked() and (
+            choice is None or (choice.customer_id is None and choice.new_customer is None)
+        ):
+            self.picker.show_error(
+                "Type the customer's name and pick them from the list (Enter), "
+                "or choose “Whoever brings it”."
+            )
+            return
+        try:
+            terms = self.terms_typed()
+            with self.shop.write() as session:
+                if choice is not None and choice.new_customer is not None:
+                    terms.customer_id = create_customer(session, choice.new_customer).id
+                elif choice is not None:
+                    terms.customer_id = choice.customer_id
+                voucher = issue_voucher(session, terms)
+                self.issued_code, self.issued_id = voucher.code, voucher.id
+                owner = voucher.customer.name if voucher.customer else "whoever brings it"
+                value = describe_value(voucher, self.profile.locale)
+        except Exception as error:
+            self._show_error(error)
+            return
+        self.summary = f"Issued {format_code(self.issued_code)}: {value} for {owner}."
+        self.events.changed.emit("vouchers")
+        if choice is not None and choice.new_customer is not None:
+            self.events.changed.emit("customers")
+        self.accept()
+
+    def _labels(self) -> list[QLabel]:
+        return [
+            self.kind_error,
+            self.value_error,
+            self.min_spend_error,
+            self.expiry_error,
+            self.terms_error,
+            self.form_error,
+        ]
+
+    def _show_error(self, error: BaseException) -> None:
+        message = describe_error(error)
+        if message is None:
+            raise error
+        field = error.field if isinstance(error, InvalidInput) else None
+        if field in NEW_FIELDS or (isinstance(error, NotFound) and "customer" in message):
+            self.picker.show_error(message, field)
+            return
+        places: dict[str | None, tuple[QLabel, QWidget]] = {
+            "kind": (self.kind_error, self.kind),
+            "value": (
+                self.value_error,
+                self.amount if self.by_amount.isChecked() else self.percent,
+            ),
+            "minimum spend": (self.min_spend_error, self.min_spend),
+            "expiry": (self.expiry_error, self.expires),
+            "terms": (self.terms_error, self.terms),
+        }
+        label, target = places.get(field, (self.form_error, self.issue_button))
+        show_message(label, message)
+        target.setFocus()
+        fit_height(self)
+
+
+class CancelVoucherDialog(QDialog):
+    """Cancel an unused voucher: it stays on record and can never be used."""
+
+    def __init__(
+        self,
+        shop: ShopDatabase,
+        events: ShopEvents,
+        voucher_id: int,
+        described: str,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.shop = shop
+        self.events = events
+        self.voucher_id = voucher_id
+        self.setWindowTitle("Cancel voucher")
+        heading = QLabel(f"<b>Cancel {escape(described)}?</b>")
+        heading.setWordWrap(True)
+        explain = QLabel(
+            "It stays on record, marked cancelled, and a scan of it will say so. "
+            "This cannot be undone."
+        )
+        explain.setWordWrap(True)
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText("Why? For example: issued by mistake, customer asked")
+        self.reason.returnPressed.connect(self.confirm)
+        self.error = error_label()
+        self.cancel_button = QPushButton("Cancel voucher")
+        self.cancel_button.setAutoDefault(False)
+        self.cancel_button.clicked.connect(self.confirm)
+        keep = QPushButton("Keep it   Esc")
+        keep.setAutoDefault(False)
+        keep.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(keep)
+        buttons.addWidget(self.cancel_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading)
+        layout.addWidget(explain)
+        layout.addWidget(QLabel("Reason (required)"))
+        layout.addWidget(self.reason)
+        layout.addWidget(self.error)
+        layout.addLayout(buttons)
+        self.setMinimumWidth(460)
+        self.reason.setFocus()
+
+    def confirm(self) -> None:
+        try:
+            with self.shop.write() as session:
+                void_voucher(session, self.voucher_id, self.reason.text())
+        except Exception as error:
+            message = describe_error(error)
+            if message is None:
+                raise
+            show_message(self.error, message)
+            self.reason.setFocus()
+            return
+        self.events.changed.emit("vouchers")
+        self.accept()
