@@ -130,8 +130,6 @@ def _fit_if_needed(shop: ShopDatabase) -> None:
     """A one-off command cannot wait for the app's background fit: fit now if it is stale."""
     from desktop.shop.bgnbd import fit_needed, refit
 
-    if shop.read_only:
-        return
     with shop.read() as session:
         stale = fit_needed(session)
     if stale:

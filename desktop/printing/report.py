@@ -108,6 +108,11 @@ CELL_HEAD = _style("cell-head", fonts.BOLD, 7.5, ACCENT)
 QUOTE = _style("quote", fonts.ITALIC, 9, INK, leftIndent=4 * mm)
 
 
+def _table_style(commands: list[tuple[Any, ...]]) -> TableStyle:
+    # A table's own default font is Helvetica, named (not embedded) even when no cell uses it.
+    return TableStyle([("FONTNAME", (0, 0), (-1, -1), fonts.face(fonts.BODY)), *commands])
+
+
 def _p(text: str, style: ParagraphStyle) -> Paragraph:
     """Plain text (a customer's words included) as a paragraph: escaped, glyphs falling back."""
     primary = fonts.face(style.fontName)
@@ -265,7 +270,7 @@ class _Writer:
         cells = [[self.tile(*tile) for tile in tiles[start : start + 4]] for start in (0, 4)]
         table = Table(cells, colWidths=[WIDTH / 4] * 4)
         table.setStyle(
-            TableStyle(
+            _table_style(
                 [
                     ("BACKGROUND", (0, 0), (-1, -1), TINT),
                     ("LINEAFTER", (0, 0), (-2, -1), 3, HexColor("#FFFFFF")),
@@ -338,7 +343,7 @@ class _Writer:
             rows, colWidths=[WIDTH * 0.46, WIDTH * 0.16, WIDTH * 0.19, WIDTH * 0.19], repeatRows=1
         )
         table.setStyle(
-            TableStyle(
+            _table_style(
                 [
                     ("BACKGROUND", (0, 0), (-1, 0), TINT),
                     ("LINEBELOW", (0, 1), (-1, -1), 0.4, LINE),
@@ -399,7 +404,7 @@ class _Writer:
             colWidths=[WIDTH * 0.42, WIDTH * 0.58],
         )
         table.setStyle(
-            TableStyle(
+            _table_style(
                 [
                     ("LINEBELOW", (0, 0), (-1, -2), 0.4, LINE),
                     ("TOPPADDING", (0, 0), (-1, -1), 1.6 * mm),
@@ -438,6 +443,14 @@ def _draw_runs(
     canvas.drawText(line)
 
 
+def _drawing(width: float, height: float) -> Drawing:
+    drawing = Drawing(width, height)
+    # A drawing starts in Helvetica, which would be named (not embedded) on every page.
+    drawing.initialFontName = fonts.face(fonts.BODY)
+    drawing.initialFontSize = 7
+    return drawing
+
+
 def _axis_fonts(chart: Any, size: float = 7) -> None:
     for labels in (chart.categoryAxis.labels, chart.valueAxis.labels):
         labels.fontName = fonts.face(fonts.BODY)
@@ -469,7 +482,7 @@ def _bars(
     stacked: bool = False,
     height: float = 54 * mm,
 ) -> Drawing:
-    drawing = Drawing(WIDTH, height)
+    drawing = _drawing(WIDTH, height)
     chart = VerticalBarChart()
     chart.x, chart.y = 12 * mm, 8 * mm
     chart.width, chart.height = WIDTH - 14 * mm, height - 18 * mm
@@ -512,7 +525,7 @@ def _line(
     height: float = 44 * mm,
 ) -> Drawing:
     width = WIDTH
-    drawing = Drawing(width, height)
+    drawing = _drawing(width, height)
     chart = HorizontalLineChart()
     chart.x, chart.y = 10 * mm, 8 * mm
     chart.width, chart.height = width - 12 * mm, height - 18 * mm

@@ -86,61 +86,69 @@ class Fit:
     reason: str = ""
 
 
+def _sum_of_products(left: Floats, right: Floats) -> float:
+    """Σ left·right without BLAS: np.dot hands long vectors to OpenBLAS, whose threads then
+    spin between calls and, on a two-core till, take ten times the fit's own work."""
+    return float(np.multiply(left, right).sum())
+
+
 class _Grouped:
     """A summary indexed by its distinct values, so the costly gamma functions and logarithms
-    are computed once per distinct x, T or t_x (whole days: a few thousand at most) and not
-    per customer. Customers who never came back depend on T alone and are counted per T."""
+    are computed once per distinct x, T or t_x (whole days: a few thousand at most) rather
+    than per customer; only the drop-out term of repeat customers is summed row by row."""
 
     def __init__(self, summary: Summary) -> None:
         self.n = float(len(summary))
-        once = summary.x == 0
-        once_T, once_counts = np.unique(summary.T[once], return_counts=True)
-        self.once_T = once_T
-        self.once_counts = once_counts.astype(np.float64)
-        self.x = summary.x[~once]
-        self.x_values, self.x_index, x_counts = np.unique(
-            self.x, return_inverse=True, return_counts=True
+        self.x_values, x_index, x_counts = np.unique(
+            summary.x, return_inverse=True, return_counts=True
         )
         self.x_counts = x_counts.astype(np.float64)
-        self.T_values, self.T_index = np.unique(summary.T[~once], return_inverse=True)
-        self.t_x_values, self.t_x_index = np.unique(summary.t_x[~once], return_inverse=True)
+        self.T_values, T_index = np.unique(summary.T, return_inverse=True)
+        self.T_counts = np.bincount(T_index).astype(np.float64)
+        self.T_x_sums = np.bincount(T_index, weights=summary.x)
+        repeat = summary.x > 0
+        self.x = summary.x[repeat]
+        self.x_index = x_index[repeat]
+        self.T_index = T_index[repeat]
+        self.t_x_values, self.t_x_index = np.unique(summary.t_x[repeat], return_inverse=True)
 
     def log_likelihood(self, r: float, alpha: float, a: float, b: float) -> tuple[float, Floats]:
         """The summed log-likelihood (eq. 6 of the paper, in logs) and its gradient with
-        respect to log r, log alpha, log a and log b."""
+        respect to log r, log alpha, log a and log b.
+
+        Per customer it is A1 + A2 + A3 + log(1 + e^d) with d = A4 - A3, the last term only
+        after a repeat visit (the paper's δ); A1 and A2 depend on x alone, A3 on x and T."""
         from scipy.special import gammaln, psi  # type: ignore[import-untyped, unused-ignore]
 
+        # _sum_of_products rather than np.dot: see there.
+        dot = _sum_of_products
+
+        xv, counts = self.x_values, self.x_counts
         log_alpha = np.log(alpha)
-        # Customers with no repeat visit: r log(alpha) - r log(alpha + T).
-        once_log = np.log(alpha + self.once_T)
-        total = r * (log_alpha * self.once_counts.sum() - np.dot(self.once_counts, once_log))
-        d_r = np.dot(self.once_counts, log_alpha - once_log)
-        d_alpha = r * np.dot(self.once_counts, 1 / alpha - 1 / (alpha + self.once_T))
-        # Repeat customers: terms of x alone per distinct x, the rest per customer.
-        xv, counts, x, index = self.x_values, self.x_counts, self.x, self.x_index
-        alpha_T = (alpha + self.T_values)[self.T_index]
-        alpha_tx = (alpha + self.t_x_values)[self.t_x_index]
-        log_alpha_T = np.log(alpha + self.T_values)[self.T_index]
-        log_alpha_tx = np.log(alpha + self.t_x_values)[self.t_x_index]
+        alpha_T = alpha + self.T_values
+        log_alpha_T = np.log(alpha_T)
         a1 = gammaln(r + xv) - gammaln(r) + r * log_alpha
         a2 = gammaln(a + b) + gammaln(b + xv) - gammaln(b) - gammaln(a + b + xv)
-        gap = b + xv - 1
-        a3 = -(r + x) * log_alpha_T
-        a4 = (np.log(a) - np.log(gap))[index] - (r + x) * log_alpha_tx
-        tail = np.logaddexp(a3, a4)
-        total += np.dot(counts, a1 + a2) + tail.sum()
-        # Share of the drop-out term in the log-sum, for its gradient.
-        w4 = np.exp(a4 - tail)
-        w3 = 1.0 - w4
-        d_r += np.dot(counts, psi(r + xv) - psi(r) + log_alpha) - np.sum(
-            w3 * log_alpha_T + w4 * log_alpha_tx
-        )
-        d_alpha += r / alpha * counts.sum() - np.dot(r + x, w3 / alpha_T + w4 / alpha_tx)
-        w4_per_x = np.bincount(index, weights=w4, minlength=len(xv))
-        d_a = np.dot(counts, psi(a + b) - psi(a + b + xv)) + w4.sum() / a
-        d_b = np.dot(counts, psi(a + b) + psi(b + xv) - psi(b) - psi(a + b + xv)) - np.dot(
-            w4_per_x, 1 / gap
-        )
+        total = dot(counts, a1 + a2) - dot(r * self.T_counts + self.T_x_sums, log_alpha_T)
+        d_r = dot(counts, psi(r + xv) - psi(r) + log_alpha) - dot(self.T_counts, log_alpha_T)
+        d_alpha = r * self.n / alpha - dot(r * self.T_counts + self.T_x_sums, 1 / alpha_T)
+        d_a = dot(counts, psi(a + b) - psi(a + b + xv))
+        d_b = dot(counts, psi(a + b) + psi(b + xv) - psi(b) - psi(a + b + xv))
+        # The drop-out term, repeat customers only (b + x - 1 > 0 there).
+        gap = np.where(xv > 0, b + xv - 1, 1.0)
+        rx = r + self.x
+        alpha_tx = alpha + self.t_x_values
+        apart = log_alpha_T[self.T_index] - np.log(alpha_tx)[self.t_x_index]
+        d = (np.log(a) - np.log(gap))[self.x_index] + rx * apart
+        softplus = np.logaddexp(0.0, d)
+        total += softplus.sum()
+        # e^d / (1 + e^d): the share of the drop-out term, for the gradient.
+        share = np.exp(d - softplus)
+        d_r += dot(share, apart)
+        d_alpha += dot(share * rx, (1 / alpha_T)[self.T_index] - (1 / alpha_tx)[self.t_x_index])
+        d_a += share.sum() / a
+        per_x = np.bincount(self.x_index, weights=share, minlength=len(xv))
+        d_b -= dot(per_x.astype(np.float64), 1 / gap)
         return float(total), np.array([r * d_r, alpha * d_alpha, a * d_a, b * d_b])
 
     def objective(self, point: Floats) -> tuple[float, Floats]:

@@ -2,19 +2,35 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import pairwise
 from statistics import median
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from desktop.shop.consent import consent_history
 from desktop.shop.customers import get_customer
-from desktop.store.models import Consent, Customer, Purchase
+from desktop.store.models import Consent, Customer, Purchase, PurchaseLine
 
 HISTORY_LIMIT = 500
+
+
+@dataclass(frozen=True, slots=True)
+class PastPurchase:
+    """One purchase as the customer's page lists it."""
+
+    id: int
+    reference: str
+    purchased_at: datetime
+    channel: str
+    currency: str
+    total: int
+    voided_at: datetime | None
+    void_reason: str | None
+    items: list[tuple[int, str]]  # (quantity, description) in till order
 
 
 @dataclass(frozen=True)
@@ -22,7 +38,7 @@ class CustomerOverview:
     """What the customer's page shows, read in one go."""
 
     customer: Customer
-    purchases: list[Purchase]  # newest first, at most HISTORY_LIMIT, voided ones included
+    purchases: list[PastPurchase]  # newest first, at most HISTORY_LIMIT, voided ones included
     purchase_count: int  # live (not voided) purchases in all
     total_spent: int
     first_seen_at: datetime | None
@@ -31,7 +47,7 @@ class CustomerOverview:
     consents: list[Consent]
 
 
-def usual_gap_days(times: list[datetime]) -> float | None:
+def usual_gap_days(times: Iterable[datetime]) -> float | None:
     """Median gap between distinct visit days: a customer's own rhythm, robust to one odd gap."""
     days = sorted({t.astimezone().date() for t in times})
     if len(days) < 2:
@@ -39,28 +55,47 @@ def usual_gap_days(times: list[datetime]) -> float | None:
     return float(median((b - a).days for a, b in pairwise(days)))
 
 
+def _past_purchases(session: Session, customer_id: int) -> list[PastPurchase]:
+    # Plain rows rather than ORM objects: a regular's page lists hundreds of purchases and
+    # their lines, and building objects for them would cost more than the queries.
+    found = session.execute(
+        select(
+            Purchase.id,
+            Purchase.reference,
+            Purchase.purchased_at,
+            Purchase.channel,
+            Purchase.currency,
+            Purchase.total,
+            Purchase.voided_at,
+            Purchase.void_reason,
+        )
+        .where(Purchase.customer_id == customer_id)
+        .order_by(Purchase.purchased_at.desc(), Purchase.id.desc())
+        .limit(HISTORY_LIMIT)
+    ).all()
+    items: dict[int, list[tuple[int, str]]] = {row[0]: [] for row in found}
+    if items:
+        lines = session.execute(
+            select(PurchaseLine.purchase_id, PurchaseLine.quantity, PurchaseLine.description)
+            .where(PurchaseLine.purchase_id.in_(list(items)))
+            .order_by(PurchaseLine.purchase_id, PurchaseLine.position)
+        )
+        for purchase_id, quantity, description in lines:
+            items[purchase_id].append((quantity, description))
+    return [PastPurchase(*row, items=items[row[0]]) for row in found]
+
+
 def customer_overview(session: Session, customer_id: int) -> CustomerOverview:
     """Everything the customer page shows, in a few indexed queries."""
     customer = get_customer(session, customer_id)
-    purchases = list(
-        session.scalars(
-            select(Purchase)
-            .where(Purchase.customer_id == customer_id)
-            .order_by(Purchase.purchased_at.desc(), Purchase.id.desc())
-            .limit(HISTORY_LIMIT)
-            .options(selectinload(Purchase.lines))
-        )
-    )
-    live_times = list(
-        session.scalars(
-            select(Purchase.purchased_at).where(
-                Purchase.customer_id == customer_id, Purchase.voided_at.is_(None)
-            )
+    live_times = session.scalars(
+        select(Purchase.purchased_at).where(
+            Purchase.customer_id == customer_id, Purchase.voided_at.is_(None)
         )
     )
     return CustomerOverview(
         customer=customer,
-        purchases=purchases,
+        purchases=_past_purchases(session, customer_id),
         purchase_count=customer.visit_count,
         total_spent=customer.total_spent,
         first_seen_at=customer.first_seen_at,

@@ -9,6 +9,7 @@ from sqlalchemy import func, insert, literal, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from desktop.shop.errors import AlreadyVoided, DuplicateReference, InvalidInput, NotFound
+from desktop.shop.loyalty_earning import earn_for_purchase, reverse_for_purchase
 from desktop.shop.money import MAX_AMOUNT
 from desktop.shop.settings import get_profile
 from desktop.shop.text import clean_line, clean_text
@@ -158,6 +159,7 @@ def record_purchase(session: Session, purchase_input: PurchaseInput) -> Purchase
     session.flush()
     if customer is not None:
         refresh_customer_totals(session, customer.id)
+        earn_for_purchase(session, purchase)
     return purchase
 
 
@@ -175,6 +177,7 @@ def void_purchase(session: Session, purchase_id: int, reason: str) -> Purchase:
     session.flush()
     if purchase.customer_id is not None:
         refresh_customer_totals(session, purchase.customer_id)
+        reverse_for_purchase(session, purchase)
     return purchase
 
 

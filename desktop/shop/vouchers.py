@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, aliased
 
 from desktop.shop.codes import format_code, new_code, parse_code
 from desktop.shop.errors import InvalidInput, NotFound, ShopError
+from desktop.shop.loyalty_earning import earn_for_purchase
 from desktop.shop.money import format_money
 from desktop.shop.purchases import get_purchase, refresh_customer_totals
 from desktop.shop.settings import get_profile
@@ -204,6 +205,8 @@ def redeem_voucher(session: Session, typed: str, purchase_id: int) -> VoucherRed
     session.flush()
     if purchase.customer_id is not None:
         refresh_customer_totals(session, purchase.customer_id)
+        # Points follow what was paid: the discount lowers what the sale earns.
+        earn_for_purchase(session, purchase)
     return redemption
 
 

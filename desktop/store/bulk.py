@@ -49,22 +49,6 @@ class BulkLoader:
         marks = ", ".join("?" for _ in columns)
         self._cursor.executemany(f"INSERT INTO {table.name} ({names}) VALUES ({marks})", rows)
 
-    @contextmanager
-    def indexes_set_aside(self, *models: type[Base]) -> Iterator[None]:
-        """Drop the tables' plain indexes while rows go in, and build them again at the end:
-        one sorted build beats a million scattered inserts into each."""
-        names = [_table(model).name for model in models]
-        indexes = self._cursor.execute(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
-            f"AND sql NOT LIKE 'CREATE UNIQUE%' AND tbl_name IN ({', '.join('?' for _ in names)})",
-            names,
-        ).fetchall()
-        for name, _sql in indexes:
-            self._cursor.execute(f'DROP INDEX "{name}"')
-        yield
-        for _name, sql in indexes:
-            self._cursor.execute(sql)
-
     def stored_time(self, seconds: int) -> str:
         """A UTC time given as Unix seconds, in the form SQLAlchemy stores UTCDateTime columns
         on SQLite ('2024-05-01 10:00:00.000000'), so the ORM reads bulk rows back unchanged."""
@@ -88,9 +72,10 @@ def bulk_load(connection: Connection) -> Iterator[BulkLoader]:
     """A loader working inside `connection`'s open transaction (commit is the caller's).
 
     Foreign keys are checked at commit rather than row by row, so tables may be loaded in any
-    order (purchases before their customers). The search-index triggers are dropped for the
-    load and recreated after it, then the index is rebuilt; an error rolls the whole
-    transaction back, triggers included.
+    order (purchases before their customers). While a row's parent is still missing, SQLite
+    looks up the children of every parent row inserted: keep foreign keys indexed. The
+    search-index triggers are dropped for the load and recreated after it, then the index is
+    rebuilt; an error rolls the whole transaction back, triggers included.
     """
     raw = connection.connection.driver_connection
     if not isinstance(raw, sqlite3.Connection):

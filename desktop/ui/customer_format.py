@@ -4,7 +4,7 @@ the quieter grey of secondary text."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from functools import lru_cache
 
 from babel.dates import format_date, format_time
@@ -24,6 +24,11 @@ def _money(minor: int, currency: str, locale: str) -> str:
 @lru_cache(maxsize=4096)
 def _date(ordinal: int, locale: str) -> str:
     return str(format_date(date.fromordinal(ordinal), "medium", locale=locale))
+
+
+@lru_cache(maxsize=4096)
+def _clock(hour: int, minute: int, locale: str) -> str:
+    return str(format_time(time(hour, minute), "short", locale=locale))
 
 
 @dataclass(frozen=True)
@@ -53,8 +58,8 @@ class ShopFormat:
     def moment(self, value: datetime) -> str:
         """A local date and time ('3 May 2025, 14:02')."""
         local = value.astimezone()
-        time = format_time(local, "short", locale=self.locale)
-        return f"{_date(local.toordinal(), self.locale)}, {time}"
+        clock = _clock(local.hour, local.minute, self.locale)
+        return f"{_date(local.toordinal(), self.locale)}, {clock}"
 
 
 def mute(widget: QWidget) -> QWidget:

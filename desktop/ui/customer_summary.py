@@ -8,9 +8,9 @@ from datetime import date
 from babel.dates import format_skeleton
 from sqlalchemy.orm import Session
 
-from desktop.shop.history import HISTORY_LIMIT, CustomerOverview, describe_gap
+from desktop.shop.history import HISTORY_LIMIT, CustomerOverview, PastPurchase, describe_gap
 from desktop.shop.purchases import CHANNELS
-from desktop.store.models import Consent, Customer, Purchase
+from desktop.store.models import Consent, Customer
 from desktop.ui.customer_format import ShopFormat
 
 BASES = {
@@ -51,13 +51,13 @@ class CustomerSummary:
     history_note: str
 
 
-def items_summary(purchase: Purchase) -> str:
+def items_summary(purchase: PastPurchase) -> str:
     """'2 × Mug, Candle and 3 more'."""
     parts = [
-        f"{line.quantity} × {line.description}" if line.quantity > 1 else line.description
-        for line in purchase.lines[:ITEMS_SHOWN]
+        f"{quantity} × {description}" if quantity > 1 else description
+        for quantity, description in purchase.items[:ITEMS_SHOWN]
     ]
-    more = len(purchase.lines) - ITEMS_SHOWN
+    more = len(purchase.items) - ITEMS_SHOWN
     text = ", ".join(parts)
     return f"{text} and {more} more" if more > 0 else text
 
@@ -102,7 +102,7 @@ def _ledger_row(entry: Consent, shown: ShopFormat) -> tuple[str, ...]:
     )
 
 
-def _purchase_row(purchase: Purchase, shown: ShopFormat) -> tuple[str, ...]:
+def _purchase_row(purchase: PastPurchase, shown: ShopFormat) -> tuple[str, ...]:
     voided = f"Voided: {purchase.void_reason}" if purchase.voided_at is not None else ""
     return (
         shown.moment(purchase.purchased_at),

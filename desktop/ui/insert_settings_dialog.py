@@ -51,9 +51,16 @@ from desktop.shop.vouchers import KINDS, MAX_VALIDITY_DAYS
 from desktop.store.shopfile import ShopDatabase
 from desktop.ui.customer_form import error_label
 from desktop.ui.events import ShopEvents
-from desktop.ui.print_jobs import BatchPrinter, PrintProgress, sample_job, sample_values
+from desktop.ui.print_jobs import (
+    BatchPrinter,
+    PrintProgress,
+    sample_job,
+    sample_values,
+    warm_up,
+)
 from desktop.ui.print_jobs import sample_voucher as make_sample_voucher
 from desktop.ui.purchase_dialog import show_message
+from desktop.ui.voucher_dialog import with_error
 
 ISSUED_KINDS = ("thank_you", "welcome_back", "goodwill")
 MESSAGE_FIELDS = ("template name", "greeting", "message", "signature", "signed by")
@@ -109,6 +116,11 @@ class InsertSettingsDialog(QDialog):
         buttons.addStretch(1)
         buttons.addWidget(cancel)
         buttons.addWidget(self.save_button)
+        # Built-in wording is shown read-only: it should look it, not like a field to type in.
+        self.setStyleSheet(
+            'QLineEdit[readOnly="true"], QPlainTextEdit[readOnly="true"]'
+            " { background: palette(window); color: palette(dark); }"
+        )
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.progress)
@@ -117,6 +129,7 @@ class InsertSettingsDialog(QDialog):
         self._fill_templates(self.options.template)
         self._load_options(self.options)
         self.resize(940, 660)
+        self._warm_up = warm_up(self.profile, self.options, self.shown_template())
 
     # The message: template, wording, placeholders and a live sample.
     def _message_tab(self) -> QWidget:
@@ -153,22 +166,18 @@ class InsertSettingsDialog(QDialog):
         choose.addWidget(self.copy_button)
         choose.addWidget(self.delete_button)
         form = QFormLayout()
-        form.addRow("Template", choose)
-        form.addRow("", self.built_in_note)
-        form.addRow("", self.template_error)
+        form.addRow("Template", with_error(choose, self.built_in_note, self.template_error))
         self.name_label = QLabel("Name")
-        form.addRow(self.name_label, self.name)
-        form.addRow("", self.name_error)
-        form.addRow("Greeting", self.greeting)
-        form.addRow("", self.greeting_error)
-        form.addRow("Message", self.body)
-        form.addRow("", self.body_error)
-        form.addRow("Signature", self.signature)
-        form.addRow("", self.signature_error)
-        form.addRow("Signed by", self.signed_by)
-        form.addRow("", self.signed_by_error)
+        self.name_row = with_error(self.name, self.name_error)
+        form.addRow(self.name_label, self.name_row)
+        form.addRow("Greeting", with_error(self.greeting, self.greeting_error))
+        form.addRow("Message", with_error(self.body, self.body_error))
+        form.addRow("Signature", with_error(self.signature, self.signature_error))
+        form.addRow("Signed by", with_error(self.signed_by, self.signed_by_error))
 
         self.placeholders = QListWidget()
+        self.placeholders.setWordWrap(True)
+        self.placeholders.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         for name, meaning in PLACEHOLDERS.items():
             item = QListWidgetItem(f"{{{name}}}  —  {meaning}")
             item.setData(Qt.ItemDataRole.UserRole, name)
@@ -224,7 +233,7 @@ class InsertSettingsDialog(QDialog):
         for field in fields:
             field.blockSignals(False)
             field.setReadOnly(template.built_in)
-        self.name.setVisible(not template.built_in)
+        self.name_row.setVisible(not template.built_in)
         self.name_label.setVisible(not template.built_in)
         self.built_in_note.setVisible(template.built_in)
         self.delete_button.setEnabled(not template.built_in)
@@ -336,6 +345,7 @@ class InsertSettingsDialog(QDialog):
     # The card: layout, colour, voucher and QR code.
     def _card_tab(self) -> QWidget:
         self.layout_choice = QComboBox()
+        self.layout_choice.setMaximumWidth(320)
         for paper in LAYOUTS.values():
             self.layout_choice.addItem(paper.title, paper.name)
         self.colour = QRadioButton("Colour")
@@ -349,6 +359,7 @@ class InsertSettingsDialog(QDialog):
         self.voucher_box.setCheckable(True)
         self.voucher_box.toggled.connect(self._update_sample)
         self.voucher_kind = QComboBox()
+        self.voucher_kind.setMaximumWidth(260)
         for kind in ISSUED_KINDS:
             self.voucher_kind.addItem(KINDS[kind], kind)
         self.by_percent = QRadioButton("Percentage")
@@ -363,6 +374,7 @@ class InsertSettingsDialog(QDialog):
         self.min_spend.setPlaceholderText("none")
         self.min_spend.setMaximumWidth(120)
         self.validity = QSpinBox()
+        self.validity.setMaximumWidth(120)
         self.validity.setRange(1, MAX_VALIDITY_DAYS)
         self.validity.setSuffix(" days")
         self.voucher_error = error_label()
@@ -388,8 +400,7 @@ class InsertSettingsDialog(QDialog):
         voucher_form.addRow("Kind", self.voucher_kind)
         voucher_form.addRow("Value", value)
         voucher_form.addRow("Minimum spend", self.min_spend)
-        voucher_form.addRow("Valid for", self.validity)
-        voucher_form.addRow("", self.voucher_error)
+        voucher_form.addRow("Valid for", with_error(self.validity, self.voucher_error))
 
         qr_box = QGroupBox("QR code on the card (it carries the purchase reference)")
         site = self.profile.website or "no website set in the shop's details"
@@ -411,8 +422,7 @@ class InsertSettingsDialog(QDialog):
 
         self.layout_error = error_label()
         form = QFormLayout()
-        form.addRow("Layout", self.layout_choice)
-        form.addRow("", self.layout_error)
+        form.addRow("Layout", with_error(self.layout_choice, self.layout_error))
         form.addRow("Printing", colours)
         tab = QWidget()
         layout = QVBoxLayout(tab)
@@ -483,6 +493,7 @@ class InsertSettingsDialog(QDialog):
     # Extras to pack: a short list, one per line.
     def _extras_tab(self, extras: list[str]) -> QWidget:
         self.extras = QListWidget()
+        self.extras.setStyleSheet("QListWidget::item { padding: 4px; }")
         for extra in extras:
             self._add_extra_item(extra)
         self.extras_error = error_label()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
-from typing import Protocol, cast
+from typing import TYPE_CHECKING, Protocol, cast
 
 from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -21,6 +21,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.store.shopfile import ShopDatabase
+
+if TYPE_CHECKING:
+    from desktop.ui.customers_page import CustomersPage
 from desktop.ui.events import ShopEvents
 
 
@@ -168,9 +171,13 @@ class MainWindow(QMainWindow):
         return self._pages[index]
 
     def _connect_page(self, widget: QWidget) -> None:
-        requested = getattr(widget, "record_purchase_requested", None)
-        if requested is not None:
-            requested.connect(self.new_purchase)
+        # Pages ask for each other by signal; the window knows where everything lives.
+        purchase = getattr(widget, "record_purchase_requested", None)
+        if purchase is not None:
+            purchase.connect(self.new_purchase)
+        customer = getattr(widget, "show_customer_requested", None)
+        if customer is not None:
+            customer.connect(self.show_customer)
 
     def show_page(self, index: int) -> None:
         if index < 0:
@@ -181,9 +188,20 @@ class MainWindow(QMainWindow):
             self.sidebar.setCurrentRow(index)
         cast(Page, widget).activate()
 
+    def _customers_page(self) -> CustomersPage:
+        from desktop.ui.customers_page import CustomersPage
+
+        page = self.page(0)
+        assert isinstance(page, CustomersPage)
+        return page
+
     def find_customer(self) -> None:
         self.show_page(0)
-        self.page(0).focus_search()  # type: ignore[attr-defined]
+        self._customers_page().focus_search()
+
+    def show_customer(self, customer_id: int) -> None:
+        self.show_page(0)
+        self._customers_page().open_customer(customer_id)
 
     def new_purchase(self, customer_id: int | None = None) -> None:
         from desktop.ui.purchase_dialog import PurchaseDialog

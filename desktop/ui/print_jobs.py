@@ -20,6 +20,7 @@ from desktop.shop.inserts import (
     QR_CAPTIONS,
     InsertContent,
     InsertOptions,
+    ShopBranding,
     link_with_reference,
     mark_inserts_printed,
     mark_vouchers_printed,
@@ -204,6 +205,16 @@ def sample_job(shop: ShopDatabase, options: InsertOptions, template: Template) -
         return RenderedBatch("Sample insert", out.getvalue(), pages, 1)
 
     return run
+
+
+def warm_up(profile: ShopProfile, options: InsertOptions, template: Template) -> workers.Worker:
+    """Lay out a sample insert in the background and throw it away: the faces it loads (a few
+    hundred ms, once) are then ready, so the first preview is as quick as the next."""
+    insert = sample_insert(profile, options, template)
+    return workers.start(
+        lambda _progress: render_inserts([insert], ShopBranding(name=profile.name), io.BytesIO()),
+        finished=lambda _pages: None,
+    )
 
 
 class PrintProgress(QWidget):

@@ -237,6 +237,7 @@ class RedeemDialog(QDialog):
         about = QLabel(f"<b>{voucher.title} — {voucher.value}</b><br>{voucher.conditions}")
         about.setWordWrap(True)
         self.purchases = QListWidget()
+        self.purchases.setStyleSheet("QListWidget::item { padding: 5px 3px; }")
         self.purchases.currentItemChanged.connect(lambda *_: self._explain())
         self.purchases.itemActivated.connect(lambda _item: self.redeem())
         self.reference = QLineEdit()
@@ -287,10 +288,12 @@ class RedeemDialog(QDialog):
 
     def _add(self, row: PurchaseRow, at: int | None = None) -> None:
         who = row.customer_name or "No customer"
+        if row.customer_id is not None and row.customer_id == self.voucher.customer_id:
+            who += " (the voucher's owner)"
         total = format_money(row.total, row.currency, self._locale)
-        item = QListWidgetItem(
-            f"{row.reference}  ·  {local_time(row.purchased_at)}  ·  {who}  ·  {total}"
-        )
+        local = row.purchased_at.astimezone()
+        when = f"{local:%H:%M}" if local.date() == date.today() else local_time(row.purchased_at)
+        item = QListWidgetItem(f"{row.reference}  ·  {when}  ·  {who}  ·  {total}")
         item.setData(Qt.ItemDataRole.UserRole, row.id)
         if at is None:
             self.purchases.addItem(item)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QPushButton,
     QRadioButton,
@@ -39,9 +40,25 @@ from desktop.shop.vouchers import (
 )
 from desktop.store.shopfile import ShopDatabase
 from desktop.ui.customer_form import error_label, fit_height
-from desktop.ui.customer_picker import NEW_FIELDS, CustomerPicker
+from desktop.ui.customer_picker import NEW_FIELDS, NOBODY, CustomerPicker
 from desktop.ui.events import ShopEvents
 from desktop.ui.purchase_dialog import show_message
+
+
+def with_error(field: QWidget | QLayout, *below: QWidget) -> QWidget:
+    """A form row's field with its message (or note) right under it, no gap while hidden."""
+    row = QWidget()
+    layout = QVBoxLayout(row)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(3)
+    if isinstance(field, QLayout):
+        layout.addLayout(field)
+    else:
+        layout.addWidget(field)
+    for widget in below:
+        layout.addWidget(widget)
+    return row
+
 
 # "reward" vouchers come from the loyalty programme, not from this dialog.
 ISSUED_KINDS = {
@@ -75,6 +92,7 @@ class IssueVoucherDialog(QDialog):
             usual_days = validity_days(session)
 
         self.kind = QComboBox()
+        self.kind.setMaximumWidth(300)
         for kind, title in ISSUED_KINDS.items():
             self.kind.addItem(title, kind)
         self.by_percent = QRadioButton("Percentage")
@@ -100,6 +118,7 @@ class IssueVoucherDialog(QDialog):
         self.expires.setCalendarPopup(True)
         self.expires.setDisplayFormat("d MMMM yyyy")
         self.expires.setMinimumDate(QDate.currentDate())
+        self.expires.setMaximumWidth(200)
         self.terms = QLineEdit()
         self.terms.setPlaceholderText(
             "One line of small print (optional), e.g. Not valid on sale items"
@@ -110,13 +129,13 @@ class IssueVoucherDialog(QDialog):
         owners.addButton(self.for_customer)
         owners.addButton(self.for_bearer)
         self.picker = CustomerPicker(shop, self.profile.country)
-        self.picker.search.textEdited.connect(lambda _text: self.for_customer.setChecked(True))
         self.for_bearer.toggled.connect(self._owner_changed)
         if customer_id is not None:
             self.picker.preselect(customer_id)
             self.for_customer.setChecked(True)
         else:
             self.for_bearer.setChecked(True)
+        self._owner_changed()
         self.print_now = QCheckBox("Print the slip now")
         self.print_now.setChecked(True)
 
@@ -137,18 +156,12 @@ class IssueVoucherDialog(QDialog):
         owner.addWidget(self.for_bearer)
         owner.addStretch(1)
         form = QFormLayout()
-        form.addRow("Kind", self.kind)
-        form.addRow("", self.kind_error)
-        form.addRow("Value", value)
-        form.addRow("", self.value_error)
-        form.addRow("Minimum spend", self.min_spend)
-        form.addRow("", self.min_spend_error)
-        form.addRow("Valid until", self.expires)
-        form.addRow("", self.expiry_error)
-        form.addRow("Terms", self.terms)
-        form.addRow("", self.terms_error)
-        form.addRow("For", owner)
-        form.addRow("", self.picker)
+        form.addRow("Kind", with_error(self.kind, self.kind_error))
+        form.addRow("Value", with_error(value, self.value_error))
+        form.addRow("Minimum spend", with_error(self.min_spend, self.min_spend_error))
+        form.addRow("Valid until", with_error(self.expires, self.expiry_error))
+        form.addRow("Terms", with_error(self.terms, self.terms_error))
+        form.addRow("For", with_error(owner, self.picker))
 
         self.issue_button = QPushButton("Issue voucher")
         self.issue_button.setDefault(True)
@@ -175,8 +188,10 @@ class IssueVoucherDialog(QDialog):
         (self.percent if self.by_percent.isChecked() else self.amount).setFocus()
 
     def _owner_changed(self) -> None:
-        self.picker.setEnabled(self.for_customer.isChecked())
+        self.picker.setVisible(self.for_customer.isChecked())
         if self.for_customer.isChecked():
+            if self.picker.choice() is NOBODY:
+                self.picker.summary.setText("")
             self.picker.search.setFocus()
 
     def _money(self, text: str, field: str) -> int | None:

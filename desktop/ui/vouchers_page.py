@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Literal
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QFontDatabase
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -77,6 +77,7 @@ class VoucherTableModel(QAbstractTableModel):
         self._next: tuple[datetime, int] | None = None
         self._locale = "en_GB"
         self.state: StateFilter = "unused"
+        self._code_font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
 
     @property
     def locale(self) -> str:
@@ -127,6 +128,8 @@ class VoucherTableModel(QAbstractTableModel):
         row = self._rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             return self.text(row, index.column())
+        if role == Qt.ItemDataRole.FontRole and index.column() == 0:
+            return self._code_font
         if role == Qt.ItemDataRole.ForegroundRole and index.column() == self.STATE:
             colour = STATE_COLOURS.get(row.state)
             return QColor(colour) if colour else None
@@ -188,7 +191,7 @@ class VouchersPage(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        widths = ((0, 130), (1, 110), (2, 80), (4, 95), (5, 95), (6, 190), (7, 130))
+        widths = ((0, 140), (1, 135), (2, 80), (4, 95), (5, 95), (6, 190), (7, 130))
         for column, width in widths:
             self.table.setColumnWidth(column, width)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())

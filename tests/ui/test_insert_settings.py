@@ -39,6 +39,8 @@ def _dialog(
     dialog = InsertSettingsDialog(shop, events or ShopEvents())
     qtbot.addWidget(dialog)
     dialog.show()
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
     return dialog
 
 
@@ -144,6 +146,7 @@ def test_everything_is_saved_together_and_the_parcels_page_follows(
     events = ShopEvents()
     page = ParcelsPage(shop_named, events)
     qtbot.addWidget(page)
+    page.show()
     dialog = _dialog(qtbot, shop_named, events)
     _own_copy(qtbot, dialog)
     dialog.name.setText("Ελένη's note")
@@ -227,6 +230,7 @@ def test_the_feedback_link_and_the_extras_are_checked_on_their_tabs(
     assert "is not a web address" in dialog.qr_error.text()
 
     dialog.qr_none.setChecked(True)
+    dialog.feedback_url.clear()
     for n in range(13):
         dialog.add_extra()
         dialog.extras.item(dialog.extras.count() - 1).setText(f"Extra {n}")
@@ -238,9 +242,7 @@ def test_the_feedback_link_and_the_extras_are_checked_on_their_tabs(
         assert insert_options(session).qr == "site"
 
 
-def test_deleting_the_shops_own_template_asks_first(
-    qtbot: QtBot, shop_named: ShopDatabase
-) -> None:
+def test_deleting_the_shops_own_template_asks_first(qtbot: QtBot, shop_named: ShopDatabase) -> None:
     dialog = _dialog(qtbot, shop_named)
     _own_copy(qtbot, dialog)
     assert dialog.delete_button.isEnabled()

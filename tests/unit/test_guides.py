@@ -110,7 +110,7 @@ def test_markdown_for_the_screen_keeps_the_subset_and_nothing_else() -> None:
 
 
 @settings(max_examples=300)
-@given(st.text(alphabet=st.sampled_from("ab *_#-1.\\\n <>&`")))
+@given(st.text(alphabet=st.sampled_from("ab *_#-+1.)\\\n\t <>&`~|[]!é李")))
 def test_the_screen_markdown_reads_back_as_the_same_blocks(text: str) -> None:
     blocks = parse_body(text)
 

@@ -81,4 +81,5 @@ def test_overview_shows_purchases_newest_first_with_voided_ones_marked(shop: Sho
         assert overview.last_seen_at == NOON + timedelta(days=28)
         assert overview.usual_gap_days == 14.0
         assert [c.channel for c in overview.consents] == ["email"]
-        assert [line.description for line in overview.purchases[-1].lines] == ["Mug"]
+        assert overview.purchases[-1].items == [(2, "Mug")]
+        assert overview.purchases[-1].reference.startswith("P-")
