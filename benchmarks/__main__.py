@@ -15,13 +15,13 @@ from benchmarks import BENCHES, Context, Row, bench
 
 # Modules whose measurements register themselves with @bench, in the order they run: the build
 # first, as it leaves the sample shop the others use.
-MODULES = ("demo_build", "startup", "search", "customer_page", "memory")
+MODULES = ("demo_build", "startup", "search", "customer_page", "memory", "dashboard")
 # Modules that report plain (measurement, figure, target, baseline[, passed]) tuples instead.
 PLAIN = (("printing", "run_printing_bench"), ("loyalty", "run_loyalty_bench"))
 FULL_CUSTOMERS = 100_000
 SMALL_CUSTOMERS = 5_000
 YEARS = 3
-HEADINGS = ("Measurement", "Figure", "Target", "Baseline", "")
+HEADINGS = ("Measurement", "Figure", "Target", "Baseline", "Result")
 
 
 def _plain(run: Callable[[], Sequence[Sequence[object]]]) -> Callable[[Context], list[Row]]:

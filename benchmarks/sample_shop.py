@@ -6,8 +6,10 @@ the bulk loader, the models and the migrations), so a change there builds a new 
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -47,6 +49,8 @@ def quiet_environment() -> dict[str, str]:
     """The environment for the app's processes: offscreen, and its logs, settings and backups
     in a scratch folder rather than the user's own."""
     home = tempfile.mkdtemp(prefix="aftercare-bench-")
+    # The app backs the shop up when its window closes: those copies go with the run.
+    atexit.register(shutil.rmtree, home, ignore_errors=True)
     folders = ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME")
     scratch = {name: str(Path(home) / name.lower()) for name in folders}
     return {**os.environ, "QT_QPA_PLATFORM": "offscreen", **scratch}

@@ -56,9 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
     _db_argument(smoke)
     smoke.set_defaults(handler=_smoke)
 
-    from desktop import cli_loyalty, cli_printing
+    from desktop import cli_lapsed, cli_loyalty, cli_printing
 
-    for capability in (cli_printing, cli_loyalty):
+    for capability in (cli_printing, cli_lapsed, cli_loyalty):
         capability.add_commands(commands)
     return parser
 

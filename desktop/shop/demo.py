@@ -34,7 +34,7 @@ from desktop.shop.errors import ShopError
 from desktop.shop.lapsed import refresh_all_rhythms
 from desktop.shop.purchases import REFERENCE_PREFIX
 from desktop.shop.settings import ShopProfile, get_profile, is_set_up, save_profile
-from desktop.shop.text import fold
+from desktop.shop.text import clean_line, fold
 from desktop.store.bulk import BulkLoader, bulk_load
 from desktop.store.models import (
     Category,
@@ -292,9 +292,9 @@ def build_demo(shop: ShopDatabase, options: DemoOptions) -> DemoSummary:
             forms, tag_ids = stored_forms(), [tag.id for tag in tags]
             _load_customers(load, rng, people, forms, totals, tag_ids, days.end)
         # New purchases at the till continue the numbering after the sample ones.
-        session.merge(Counter(name="purchase", value=len(totals.purchases)))
+        session.merge(Counter(name="purchase", value=totals.purchases))
         refresh_all_rhythms(session)
-    return DemoSummary(len(people), len(totals.purchases), options.years)
+    return DemoSummary(len(people), totals.purchases, options.years)
 
 
 def _refuse_existing_data(session: Session) -> None:
@@ -321,7 +321,7 @@ def _stock_catalogue(session: Session) -> list[list[tuple[int, str, int, int]]]:
     return shelves
 
 
-# --- The calendar -----------------------------------------------------------------------------
+# --- The calendar ---------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -380,7 +380,7 @@ def _british_summer_time(d: date) -> bool:
     return last_sunday(3) <= d < last_sunday(10)
 
 
-# --- People -------------------------------------------------------------------------------
+# --- People ---------------------------------------------------------------------------------------
 
 
 @dataclass(slots=True)
@@ -434,6 +434,7 @@ class _People:
         name = f"{last}{first}" if locale in FAMILY_NAME_FIRST else f"{first} {last}"
         if rng.random() < 0.004:
             name = f"{name} {rng.choice(EMOJI)}"
+        name = clean_line(name, "name", required=True)  # as the shop stores a typed name
         habit = rng.choices((0, 1, 2), (70, 25, 5))[0]
         town = rng.choice(TOWNS if habit == 1 else TOWNS[:LOCAL_TOWNS])
         return _Person(
@@ -454,7 +455,7 @@ class _People:
         else:
             local = rng.choice((f"{given}.{family}", f"{given}{family}", f"{given[0]}{family}"))
         address = f"{local}@{rng.choice(EMAIL_DOMAINS)}"
-        if address in self.taken:
+        while address in self.taken:
             address = address.replace("@", f"{number}@", 1)
         self.taken.add(address)
         return address
@@ -535,7 +536,7 @@ def _stored_forms(typed: list[Typed]) -> Iterator[Callable[[], list[StoredForm]]
         yield executor.submit(_stored_forms_of, typed).result
 
 
-# --- Visits -------------------------------------------------------------------------------
+# --- Visits ---------------------------------------------------------------------------------------
 
 
 def _visits(rng: random.Random, person: _Person, days: _Calendar) -> list[int]:
@@ -600,7 +601,7 @@ def _regular(rng: random.Random, start: int, stop: int, shortest: int, spread: i
     return found
 
 
-# --- Writing ------------------------------------------------------------------------------
+# --- Writing --------------------------------------------------------------------------------------
 
 PURCHASE_COLUMNS = (
     *("id", "reference", "customer_id", "channel", "purchased_at", "currency", "total"),
@@ -623,7 +624,7 @@ CONSENT_COLUMNS = ("customer_id", "channel", "granted", "basis", "source", "word
 class _Totals:
     """What each customer's live (not voided) purchases add up to, by customer number."""
 
-    purchases: list[int]  # every purchase's id, voided ones too
+    purchases: int  # all of them, voided ones too
     first: list[int]
     last: list[int]
     visits: list[int]
@@ -649,7 +650,7 @@ def _load_purchases(
     everything = [product for shelf in shelves for product in shelf]
     favourites = [everything, *(shelves[person.favourite] for person in people)]
     size = len(people) + 1
-    totals = _Totals(list(range(1, len(keys) + 1)), [0] * size, [0] * size, [0] * size, [0] * size)
+    totals = _Totals(len(keys), [0] * size, [0] * size, [0] * size, [0] * size)
     printed_before = days.end - 2 * DAY  # the last two days' thank-you inserts are still to print
     purchases: list[tuple[object, ...]] = []
     lines: list[tuple[object, ...]] = []

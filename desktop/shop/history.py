@@ -58,6 +58,12 @@ def usual_gap_days(times: Iterable[datetime]) -> float | None:
 def _past_purchases(session: Session, customer_id: int) -> list[PastPurchase]:
     # Plain rows rather than ORM objects: a regular's page lists hundreds of purchases and
     # their lines, and building objects for them would cost more than the queries.
+    newest = (
+        select(Purchase.id)
+        .where(Purchase.customer_id == customer_id)
+        .order_by(Purchase.purchased_at.desc(), Purchase.id.desc())
+        .limit(HISTORY_LIMIT)
+    )
     found = session.execute(
         select(
             Purchase.id,
@@ -69,19 +75,17 @@ def _past_purchases(session: Session, customer_id: int) -> list[PastPurchase]:
             Purchase.voided_at,
             Purchase.void_reason,
         )
-        .where(Purchase.customer_id == customer_id)
+        .where(Purchase.id.in_(newest.scalar_subquery()))
         .order_by(Purchase.purchased_at.desc(), Purchase.id.desc())
-        .limit(HISTORY_LIMIT)
     ).all()
     items: dict[int, list[tuple[int, str]]] = {row[0]: [] for row in found}
-    if items:
-        lines = session.execute(
-            select(PurchaseLine.purchase_id, PurchaseLine.quantity, PurchaseLine.description)
-            .where(PurchaseLine.purchase_id.in_(list(items)))
-            .order_by(PurchaseLine.purchase_id, PurchaseLine.position)
-        )
-        for purchase_id, quantity, description in lines:
-            items[purchase_id].append((quantity, description))
+    lines = session.execute(
+        select(PurchaseLine.purchase_id, PurchaseLine.quantity, PurchaseLine.description)
+        .where(PurchaseLine.purchase_id.in_(newest.scalar_subquery()))
+        .order_by(PurchaseLine.purchase_id, PurchaseLine.position)
+    )
+    for purchase_id, quantity, description in lines:
+        items[purchase_id].append((quantity, description))
     return [PastPurchase(*row, items=items[row[0]]) for row in found]
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import func, insert, literal, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from desktop.shop.errors import AlreadyVoided, DuplicateReference, InvalidInput, NotFound
+from desktop.shop.lapsed import refresh_rhythm
 from desktop.shop.loyalty_earning import earn_for_purchase, reverse_for_purchase
 from desktop.shop.money import MAX_AMOUNT
 from desktop.shop.settings import get_profile
@@ -197,6 +198,7 @@ def refresh_customer_totals(session: Session, customer_id: int) -> None:
         .values(first_seen_at=first, last_seen_at=last, visit_count=visits, total_spent=spent)
         .execution_options(synchronize_session="fetch")
     )
+    refresh_rhythm(session, customer_id)
 
 
 def get_purchase(session: Session, purchase_id: int) -> Purchase:

@@ -269,7 +269,7 @@ class InsertSettingsDialog(QDialog):
             try:
                 check_placeholders(text, field)
             except InvalidInput as error:
-                show_message(label, str(error))
+                show_message(label, " ".join(str(error).split()))
             else:
                 show_message(label, "")
 

@@ -191,9 +191,9 @@ class MemberPanel(QWidget):
     # Building ------------------------------------------------------------------------------
 
     def _build_empty(self) -> QWidget:
-        hint = _wrapping(EMPTY_HINT)
+        hint = _scaled(_wrapping(EMPTY_HINT), 1.15, bold=False)
         hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        hint.setMaximumWidth(460)
+        hint.setFixedWidth(520)
         _muted(hint)
         page = QWidget()
         layout = QVBoxLayout(page)

@@ -247,12 +247,16 @@ class RewardsDialog(QDialog):
         gives = self.gives.currentData()
         free_item = gives == "free_item"
         by_value = gives == "amount" or (free_item and self.product.currentData() is None)
-        for widget in (self.percent, self.percent_label):
-            widget.setVisible(gives == "percent")
-        for widget in (self.product, self.product_label):
-            widget.setVisible(free_item)
-        for widget in (self.amount, self.amount_label):
-            widget.setVisible(by_value)
+        shown: list[tuple[QWidget, bool]] = [
+            (self.percent, gives == "percent"),
+            (self.percent_label, gives == "percent"),
+            (self.product, free_item),
+            (self.product_label, free_item),
+            (self.amount, by_value),
+            (self.amount_label, by_value),
+        ]
+        for widget, visible in shown:
+            widget.setVisible(visible)
         self.amount_label.setText("Item's value" if free_item else "Amount off")
 
     def _update_buttons(self) -> None:

@@ -315,14 +315,15 @@ class ProgrammeDialog(QDialog):
             self.tiers.setItem(row, column, QTableWidgetItem(text))
 
     def add_tier(self) -> None:
+        """A new row, starting £100 above the highest tier, its name ready to type."""
         spends = [t.min_spend for t in self._read_tiers(strict=False)]
-        start = max(spends, default=-10_000) + 10_000 * 10 ** max(
-            minor_digits(self.profile.currency) - 2, 0
-        )
-        self._tier_row(Tier("", start))
+        step = 10_000 * 10 ** max(minor_digits(self.profile.currency) - 2, 0)
+        self._tier_row(Tier("", max(spends) + step if spends else 0))
         row = self.tiers.rowCount() - 1
         self.tiers.setCurrentCell(row, 0)
-        self.tiers.editItem(self.tiers.item(row, 0))
+        name = self.tiers.item(row, 0)
+        if name is not None:
+            self.tiers.editItem(name)
 
     def remove_tier(self) -> None:
         row = self.tiers.currentRow()

@@ -208,6 +208,7 @@ class ParcelsPage(QWidget):
         self.reprint_button = QPushButton("Reprint selected")
         self.reprint_button.clicked.connect(self.reprint_selected)
         self.layout_choice = QComboBox()
+        self.layout_choice.setMaximumWidth(260)
         for paper in LAYOUTS.values():
             self.layout_choice.addItem(paper.title, paper.name)
         self.colour_choice = QComboBox()

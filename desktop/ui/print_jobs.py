@@ -48,6 +48,8 @@ CHUNK = 20
 SLIP_LAYOUT = "a4-4up"
 SAMPLE_REFERENCE = "P-000123"
 SAMPLE_ITEMS = ["Blue stoneware mug", "2 × Linen tea towel"]
+# One made-up code per run, so the sample doesn't change its code at every keystroke.
+SAMPLE_CODE = new_code()
 
 
 @dataclass(frozen=True)
@@ -133,7 +135,7 @@ def slips_job(
 def sample_voucher(profile: ShopProfile, options: InsertOptions) -> Voucher:
     """The voucher a sample insert shows; never added to a session, so never issued."""
     return Voucher(
-        code=new_code(),
+        code=SAMPLE_CODE,
         kind=options.voucher_kind,
         percent=options.voucher_percent,
         amount=options.voucher_amount,

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Literal
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor, QFontDatabase
+from PySide6.QtGui import QColor, QFont, QFontDatabase
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -167,6 +167,11 @@ class VouchersPage(QWidget):
         self.issue_dialog: IssueVoucherDialog | None = None
         self.cancel_dialog: CancelVoucherDialog | None = None
 
+        heading = QLabel("Redeem a voucher")
+        font = QFont(heading.font())
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        font.setBold(True)
+        heading.setFont(font)
         self.redeem_box = RedeemBox(shop, events)
         self.state = QComboBox()
         for title, state in STATE_CHOICES:
@@ -218,6 +223,7 @@ class VouchersPage(QWidget):
         bar.addWidget(self.print_button)
         bar.addWidget(self.cancel_button)
         layout = QVBoxLayout(self)
+        layout.addWidget(heading)
         layout.addWidget(self.redeem_box)
         layout.addSpacing(8)
         layout.addLayout(bar)
