@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtCore import QCoreApplication, QEventLoop, QThreadPool, QTimer
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 
 from desktop.errors import describe_error
 from desktop.logs import setup_logging
@@ -20,6 +21,7 @@ from desktop.store.locations import backup_dir, default_shop_path, demo_shop_pat
 from desktop.store.shopfile import DamagedShopFile, ShopDatabase, open_shop
 from desktop.ui.events import ShopEvents
 from desktop.ui.main_window import MainWindow
+from desktop.ui.workers import Worker, start
 
 log = logging.getLogger(__name__)
 BACKUP_CHECK_MS = 5 * 60 * 1000
@@ -57,13 +59,35 @@ def _open_with_recovery(location: str) -> ShopDatabase | None:
         box.exec()
         clicked = box.clickedButton()
         if clicked is restore and damaged.newest_backup is not None:
-            from desktop.store.backup import restore_backup
-
-            restore_backup(damaged.newest_backup, damaged.path)
+            newest, live = damaged.newest_backup, damaged.path
+            _wait_with_progress(
+                "Restoring the backup…", lambda: backup.restore_backup(newest, live)
+            )
             return open_shop(location)
         if clicked is read_only:
             return open_shop(location, read_only=True)
         return None
+
+
+def _wait_with_progress(text: str, job: Callable[[], object]) -> None:
+    """Run `job` off the GUI thread while a busy dialog shows; re-raise what it raised."""
+    dialog = QProgressDialog(labelText=text, minimum=0, maximum=0)
+    dialog.setCancelButton(None)
+    dialog.setWindowTitle("Aftercare")
+    dialog.setMinimumDuration(0)
+    loop = QEventLoop()
+    failures: list[BaseException] = []
+
+    def failed(error: BaseException) -> None:
+        failures.append(error)
+        loop.quit()
+
+    start(lambda _progress: job(), finished=lambda _result: loop.quit(), failed=failed)
+    dialog.show()
+    loop.exec()
+    dialog.close()
+    if failures:
+        raise failures[0]
 
 
 def _first_run(shop: ShopDatabase) -> tuple[ShopDatabase, str] | None:
@@ -97,39 +121,55 @@ def open_sample_shop() -> ShopDatabase:
 
 
 class AutomaticBackups:
-    """Backs the shop up every 30 minutes while it changes, and once more on close."""
+    """Backs the shop up at most every 30 minutes while it changes (in the background: a big
+    shop takes seconds), and once more after the window has closed."""
 
     def __init__(self, shop: ShopDatabase, events: ShopEvents) -> None:
         self.shop = shop
         self.changed = False
         self.last_backup_at: datetime | None = None
+        self._worker: Worker | None = None
         events.changed.connect(self._mark_changed)
         self.timer = QTimer()
         self.timer.setInterval(BACKUP_CHECK_MS)
         self.timer.timeout.connect(self.run_if_due)
-        if shop.path is not None and not shop.read_only:
+        if self._enabled():
             self.timer.start()
+
+    def _enabled(self) -> bool:
+        return self.shop.path is not None and not self.shop.read_only
 
     def _mark_changed(self, _what: str) -> None:
         self.changed = True
 
     def run_if_due(self) -> None:
-        if backup.backup_due(self.last_backup_at, datetime.now(UTC), self.changed):
-            self.run("while-open")
+        busy = self._worker is not None
+        if not busy and backup.backup_due(self.last_backup_at, datetime.now(UTC), self.changed):
+            self.changed = False
+            self._worker = start(lambda _progress: self.back_up("while-open"), finished=self._done)
 
-    def run(self, reason: str) -> None:
+    def _done(self, _result: object) -> None:
+        self._worker = None
+
+    def back_up(self, reason: str) -> None:
+        """One verified backup and the thinning of old ones; failures are logged, not raised."""
         path = self.shop.path
-        if path is None or self.shop.read_only:
+        if path is None or not self._enabled():
             return
         folder = backup_dir(path)
         try:
             backup.make_backup(self.shop.engine, folder, reason)
-            backup.prune_backups(folder, datetime.now(UTC))
+            backup.prune_backups(folder, datetime.now().astimezone())
         except backup.BackupFailed:
             log.exception("automatic backup failed")
             return
         self.last_backup_at = datetime.now(UTC)
-        self.changed = False
+
+    def on_close(self) -> None:
+        """The closing backup: the window is already gone, so nobody waits on a frozen screen."""
+        self.timer.stop()
+        QThreadPool.globalInstance().waitForDone()
+        self.back_up("on-close")
 
 
 def run_app(db: str | None, *, exit_when_shown: bool = False) -> int:
@@ -138,7 +178,7 @@ def run_app(db: str | None, *, exit_when_shown: bool = False) -> int:
     location = location or str(default_shop_path())
     setup_logging(log_dir())
     app = _application()
-    from desktop.ui.error_dialog import install_excepthook, show_error
+    from desktop.ui.error_dialog import install_excepthook
     from desktop.ui.single_instance import SingleInstance
 
     instance = SingleInstance(location)
@@ -165,15 +205,14 @@ def run_app(db: str | None, *, exit_when_shown: bool = False) -> int:
     window = MainWindow(shop, events, title_note=note)
     instance.activation_requested.connect(window.bring_forward)
     backups = AutomaticBackups(shop, events)
-    window.closing.connect(lambda: backups.run("on-close"))
     window.show()
     if exit_when_shown:
         QTimer.singleShot(0, app.quit)
     try:
-        return app.exec()
-    except Exception as error:  # pragma: no cover - last resort
-        show_error(None, error)
-        return 1
+        status = app.exec()
+        if not exit_when_shown:
+            backups.on_close()
+        return status
     finally:
         shop.close()
         instance.release()

@@ -6,8 +6,20 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from itertools import groupby
 from operator import attrgetter
+from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import (
+    Column,
+    Table,
+    UniqueConstraint,
+    delete,
+    exists,
+    func,
+    or_,
+    select,
+    tuple_,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from desktop.shop.customers import build_search_text, get_customer, postcode_key
@@ -155,15 +167,38 @@ def _details_left_behind(keep: Customer, duplicate: Customer) -> list[str]:
 
 def _move_references(session: Session, old_id: int, new_id: int) -> None:
     """Point every row of every table that refers to a customer at the kept one (so tables
-    later issues add are covered without touching this function)."""
+    later issues add are covered without touching this function).
+
+    Where a table keys its rows by customer (one visit rhythm per customer), the kept
+    customer's own row stays and the duplicate's goes; derived rows are recomputed after."""
     customer_id = Customer.__table__.c.id
     for table in Base.metadata.sorted_tables:
         if table.name == CustomerTag.__tablename__:
             continue
         for foreign_key in table.foreign_keys:
-            if foreign_key.column is customer_id:
-                column = foreign_key.parent
-                session.execute(update(table).where(column == old_id).values({column.name: new_id}))
+            if foreign_key.column is not customer_id:
+                continue
+            column = foreign_key.parent
+            key = _key_with(table, column)
+            if key is not None:
+                others = [c for c in key if c is not column]
+                kept = select(*others or [column]).where(column == new_id)
+                clash = tuple_(*others).in_(kept) if others else exists(kept)
+                session.execute(delete(table).where(column == old_id, clash))
+            session.execute(update(table).where(column == old_id).values({column.name: new_id}))
+
+
+def _key_with(table: Table, column: Column[Any]) -> list[Column[Any]] | None:
+    """The columns of the table's primary key or a unique constraint that includes `column`."""
+    keys = [list(table.primary_key.columns)]
+    keys += [
+        list(constraint.columns)
+        for constraint in table.constraints
+        if isinstance(constraint, UniqueConstraint)
+    ]
+    keys += [list(index.columns) for index in table.indexes if index.unique]
+    keys += [[c] for c in table.columns if c.unique]
+    return next((key for key in keys if any(c is column for c in key)), None)
 
 
 def _latest_consent(session: Session, customer_id: int, channel: str) -> bool:

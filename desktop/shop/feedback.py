@@ -166,7 +166,6 @@ def follow_ups(
     state: FollowUpState | Literal["open", "all"] = "open",
     *,
     limit: int = 200,
-    feedback_ids: Sequence[int] | None = None,
 ) -> list[FollowUpRow]:
     """Follow-ups oldest first; "open" means new or contacted (the ones still to do)."""
     if state not in (*STATES, "open", "all"):
@@ -191,8 +190,6 @@ def follow_ups(
         statement = statement.where(FollowUp.state.in_(("new", "contacted")))
     elif state != "all":
         statement = statement.where(FollowUp.state == state)
-    if feedback_ids is not None:
-        statement = statement.where(FollowUp.feedback_id.in_(list(feedback_ids)))
     return [
         FollowUpRow(
             feedback_id=follow_up.feedback_id,

@@ -13,7 +13,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import groupby
 from typing import Literal
 from urllib.parse import urlsplit
@@ -81,13 +81,12 @@ def _closes(text: str, at: int, marker: str) -> bool:
     return not (marker[0] == "_" and after.isalnum())
 
 
-def _closer_ahead(text: str, start: int, marker: str) -> bool:
-    at = text.find(marker, start + 1)
-    while at != -1:
-        if _closes(text, at, marker):
-            return True
-        at = text.find(marker, at + 1)
-    return False
+def _last_closer(text: str, marker: str) -> int:
+    """Where the last `marker` that could close emphasis starts; -1 when none can."""
+    at = text.rfind(marker)
+    while at != -1 and not _closes(text, at, marker):
+        at = text.rfind(marker, 0, at + len(marker) - 1)
+    return at
 
 
 def inline_spans(text: str) -> Spans:
@@ -97,6 +96,9 @@ def inline_spans(text: str) -> Spans:
     spans: list[Span] = []
     chars: list[str] = []
     open_marks: dict[bool, str | None] = {True: None, False: None}  # bold? -> its marker
+    # A mark opens emphasis only if a closing one follows: known up front, so a long text
+    # full of lone marks is read in one pass.
+    last_closer = {marker: _last_closer(text, marker) for marker in ("**", "__", "*", "_")}
 
     def flush() -> None:
         if chars:
@@ -124,7 +126,7 @@ def inline_spans(text: str) -> Spans:
                 opening = (
                     current is None
                     and _opens(text, at, marker)
-                    and _closer_ahead(text, at + len(marker), marker)
+                    and last_closer[marker] > at + len(marker)
                 )
                 if closing or opening:
                     flush()
@@ -138,7 +140,11 @@ def inline_spans(text: str) -> Spans:
         chars.append(ch)
         at += 1
     flush()
-    return tuple(spans)
+    # Spaces at the edges of a line show as nothing (a mark may have stood before them).
+    if spans:
+        spans[0] = replace(spans[0], text=spans[0].text.lstrip(" "))
+        spans[-1] = replace(spans[-1], text=spans[-1].text.rstrip(" "))
+    return tuple(span for span in spans if span.text)
 
 
 def parse_body(text: str) -> tuple[BodyBlock, ...]:

@@ -6,7 +6,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import URL, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 # Vouchers and points are money: synchronous=FULL so a committed redemption survives a power
@@ -19,23 +19,20 @@ SQLITE_PRAGMAS = (
 )
 
 
-def database_url(location: str | Path) -> str:
-    """A SQLAlchemy URL for a shop file path, or the URL itself when one is given."""
+def make_engine(location: str | Path, *, read_only: bool = False) -> Engine:
+    """Open the shop at `location` (a file path or a database URL) with the pragmas and locking
+    rules of the architecture."""
     text = str(location)
     if "://" in text:
-        return text
-    return f"sqlite+pysqlite:///{Path(text).expanduser().resolve()}"
-
-
-def make_engine(location: str | Path, *, read_only: bool = False) -> Engine:
-    """Open the shop at `location` with the pragmas and locking rules of the architecture."""
-    url = database_url(location)
-    if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True)
-    connect_args: dict[str, Any] = {"check_same_thread": False}
+        return create_engine(text, pool_pre_ping=True)
+    path = Path(text).expanduser().resolve()
+    # Built as a URL object, not a string, so a path holding ? # or % stays a path.
+    url = URL.create("sqlite+pysqlite", database=str(path))
     if read_only:
-        path = url.split(":///", 1)[1]
-        url = "sqlite+pysqlite:///file:" + path + "?mode=ro&uri=true"
+        url = URL.create(
+            "sqlite+pysqlite", database=path.as_uri(), query={"mode": "ro", "uri": "true"}
+        )
+    connect_args: dict[str, Any] = {"check_same_thread": False}
     engine = create_engine(url, connect_args=connect_args)
     _install_sqlite_listeners(engine, read_only=read_only)
     return engine

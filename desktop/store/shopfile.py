@@ -82,6 +82,8 @@ def open_shop(
     text = str(location)
     path = None if "://" in text else Path(text).expanduser().resolve()
     if path is not None:
+        if read_only and not path.exists():
+            raise migrate.NotAShopFile(f"There is no shop file at {path}.")
         check_is_database(path)
         path.parent.mkdir(parents=True, exist_ok=True)
     engine = make_engine(path or text, read_only=read_only)

@@ -72,6 +72,7 @@ CARD_FIELDS = (
     "validity",
     "QR code",
     "feedback address",
+    "website",
 )
 
 

@@ -61,9 +61,9 @@ class AdjustDialog(QDialog):
         direction.addButton(self.take)
         self.points = QSpinBox()
         self.points.setRange(1, MAX_POINTS)
-        self.points.setSuffix(f" {programme.unit_plural}")
         self.points.setGroupSeparatorShown(True)
-        self.points.setMinimumWidth(160)
+        self.points.setMinimumWidth(120)
+        self.unit = QLabel()
         self.reason = QLineEdit()
         self.reason.setPlaceholderText("e.g. Points missed on receipt P-000123 (required)")
         self.reason.setMinimumWidth(360)
@@ -76,6 +76,7 @@ class AdjustDialog(QDialog):
         how.addWidget(self.take)
         how.addSpacing(12)
         how.addWidget(self.points)
+        how.addWidget(self.unit)
         how.addStretch(1)
         form = QFormLayout()
         form.addRow("Change", how)
@@ -88,6 +89,8 @@ class AdjustDialog(QDialog):
         buttons.rejected.connect(self.reject)
         self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
         layout = QVBoxLayout(self)
+        layout.setSpacing(12)
+        layout.setContentsMargins(18, 16, 18, 14)
         layout.addWidget(heading)
         layout.addLayout(form)
         layout.addWidget(self.error)
@@ -97,6 +100,7 @@ class AdjustDialog(QDialog):
             radio.toggled.connect(self._update)
         self.points.valueChanged.connect(self._update)
         self._update()
+        self.setMinimumWidth(560)
         self.points.setFocus()
         self.points.selectAll()
 
@@ -106,6 +110,8 @@ class AdjustDialog(QDialog):
 
     def _update(self) -> None:
         after = self.balance + self.change()
+        plural = self.points.value() != 1
+        self.unit.setText(self.programme.unit_plural if plural else self.programme.unit_singular)
         self.after.setText(f"{self.name} will have {self.programme.units(after)}.")
         show_message(self.error, "")
 

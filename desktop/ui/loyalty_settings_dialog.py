@@ -240,10 +240,9 @@ class ProgrammeDialog(QDialog):
         self.tiers.verticalHeader().hide()
         self.tiers.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         header = self.tiers.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        for column, width in ((0, 130), (1, 130), (2, 90)):
+            self.tiers.setColumnWidth(column, width)
         add = QPushButton("Add tier")
         add.setAutoDefault(False)
         add.clicked.connect(self.add_tier)

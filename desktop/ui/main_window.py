@@ -6,7 +6,7 @@ import importlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol, cast
 
-from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, Signal
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -81,10 +81,6 @@ PAGES = (
 
 
 class MainWindow(QMainWindow):
-    """`closing` fires before the window goes, so the app can take its closing backup."""
-
-    closing = Signal()
-
     def __init__(
         self,
         shop: ShopDatabase,
@@ -226,5 +222,4 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         QSettings().setValue("main_window/geometry", self.saveGeometry())
-        self.closing.emit()
         super().closeEvent(event)

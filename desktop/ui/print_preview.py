@@ -56,8 +56,8 @@ class PrintPreviewDialog(QDialog):
         buttons.rejected.connect(self.reject)
         self.print_button.clicked.connect(self.choose_printer)
         self.save_button.clicked.connect(self.save_as)
-        QShortcut(QKeySequence.StandardKey.Print, self, activated=self.choose_printer)
-        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save_as)
+        QShortcut(QKeySequence.StandardKey.Print, self).activated.connect(self.choose_printer)
+        QShortcut(QKeySequence.StandardKey.Save, self).activated.connect(self.save_as)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.view, 1)

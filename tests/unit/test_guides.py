@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -390,11 +391,12 @@ def test_a_care_card_prints_its_text_lists_and_every_script(
     assert used and all(used.values()), used
     assert not any("Helvetica" in name for name in used)
     # The picture is stored once however many cards show it.
+    pages: list[Any] = list(PdfReader(pdf).pages)
     images = {
-        id(xobject.get_object())
-        for page in PdfReader(pdf).pages
-        for xobject in page["/Resources"]["/XObject"].values()
-        if xobject.get_object()["/Subtype"] == "/Image"
+        reference.idnum
+        for page in pages
+        for reference in page["/Resources"]["/XObject"].values()
+        if reference.get_object()["/Subtype"] == "/Image"
     }
     assert len(images) == 1
 

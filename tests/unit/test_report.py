@@ -7,6 +7,7 @@ import subprocess
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from pypdf import PdfReader
 
@@ -46,7 +47,7 @@ def _comment(
     )
 
 
-def _report(**changes: object) -> MonthlyReport:
+def _report(**changes: Any) -> MonthlyReport:
     may = Satisfaction(12, 10, 4.2, 8, 5, 1, 2)
     report = MonthlyReport(
         month=MAY,

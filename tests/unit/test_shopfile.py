@@ -111,3 +111,24 @@ def test_without_a_backup_folder_the_upgrade_backup_goes_to_the_users_data(
     assert copy.execute("SELECT version_num FROM alembic_version").fetchone() == (first,)
     assert copy.execute("SELECT name FROM customer").fetchall() == [("Zoë",)]
     copy.close()
+
+
+@pytest.mark.parametrize("folder", ["Shop? #1", "100% Zoë's"])
+def test_a_folder_name_with_url_characters_opens_and_reopens_read_only(
+    tmp_path: Path, folder: str
+) -> None:
+    path = tmp_path / folder / "shop.aftercare"
+    path.parent.mkdir()
+    with open_shop(path).write() as session:
+        create_customer(session, CustomerDetails(name="李雷"))
+    assert path.exists()
+    shop = open_shop(path, read_only=True)
+    with shop.read() as session:
+        assert session.scalar(select(Customer.name)) == "李雷"
+    shop.close()
+
+
+def test_reading_a_missing_file_says_there_is_none(tmp_path: Path) -> None:
+    with pytest.raises(migrate.NotAShopFile, match="There is no shop file"):
+        open_shop(tmp_path / "gone.aftercare", read_only=True)
+    assert not (tmp_path / "gone.aftercare").exists()
