@@ -276,4 +276,4 @@ class VoucherRedemption(Base):
 
 # Each capability's tables live in their own module; importing them here means every use of the
 # models (the app, Alembic, the tests) knows the whole schema.
-from desktop.store import models_loyalty, models_reminders  # noqa: E402, F401
+from desktop.store import models_feedback, models_loyalty, models_reminders  # noqa: E402, F401

@@ -54,6 +54,12 @@ PAGES = (
         "PurchasesPage",
     ),
     PageSpec(
+        "Not seen lately",
+        QStyle.StandardPixmap.SP_MessageBoxQuestion,
+        "desktop.ui.lapsed_page",
+        "LapsedPage",
+    ),
+    PageSpec(
         "Today's parcels",
         QStyle.StandardPixmap.SP_DriveNetIcon,
         "desktop.ui.parcels_page",

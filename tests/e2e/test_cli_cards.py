@@ -76,7 +76,9 @@ def test_a_customer_who_has_not_joined_is_named_and_nothing_is_written(
     out = tmp_path / "cards.pdf"
     newcomer = str(members["Ελένη Newcomer"][0])
     zoe = str(members["Zoë Ó'Brien"][0])
-    run = aftercare("print", "cards", "--db", shop.location, "--customer", zoe, newcomer, "--out", out)
+    run = aftercare(
+        "print", "cards", "--db", shop.location, "--customer", zoe, newcomer, "--out", out
+    )
 
     assert run.code == 2
     assert f"Ελένη Newcomer (customer {newcomer}) is not a member yet" in run.err

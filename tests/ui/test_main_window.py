@@ -29,6 +29,7 @@ def test_every_sidebar_page_opens_a_real_page(qtbot: QtBot, shop: ShopDatabase) 
     assert window.page_titles() == [
         "Customers",
         "Purchases",
+        "Not seen lately",
         "Today's parcels",
         "Vouchers",
         "Loyalty",
