@@ -1,8 +1,9 @@
 """`make bench`: measurements on a large sample shop, each against a target and a baseline.
 
 A measurement is a function registered with `@bench("name")`: it takes the `Context` (the size
-of the run and the cached sample shop) and returns `Row`s. A new figure is a new function in a
-module listed in `benchmarks/__main__.py`; the runner prints every row in one table.
+of the run; `sample_shop.sample_shop(context)` gives the cached large shop) and returns `Row`s.
+A new figure is a new function in any module of this package: the runner imports them all and
+prints every row in one table (`--only name` runs one).
 """
 
 from __future__ import annotations

@@ -6,18 +6,18 @@ Exits 1 when a measurement misses its target, 0 otherwise.
 from __future__ import annotations
 
 import argparse
+import pkgutil
 import sys
 import traceback
 from collections.abc import Callable, Sequence
 from importlib import import_module
 
+import benchmarks
 from benchmarks import BENCHES, Context, Row, bench
 
-# Modules whose measurements register themselves with @bench, in the order they run: the build
-# first, as it leaves the sample shop the others use.
-MODULES = ("demo_build", "startup", "search", "customer_page", "memory", "dashboard")
-# Modules that report plain (measurement, figure, target, baseline[, passed]) tuples instead.
-PLAIN = (("printing", "run_printing_bench"), ("loyalty", "run_loyalty_bench"))
+# The build runs first, as it leaves the sample shop the others use; then these, then the rest
+# in the order their modules register them.
+FIRST = ("demo", "startup", "search", "customer-page", "memory")
 FULL_CUSTOMERS = 100_000
 SMALL_CUSTOMERS = 5_000
 YEARS = 3
@@ -31,12 +31,19 @@ def _plain(run: Callable[[], Sequence[Sequence[object]]]) -> Callable[[Context],
     return measure
 
 
-def register_all() -> None:
-    for name in MODULES:
-        import_module(f"benchmarks.{name}")
-    for name, function in PLAIN:
-        if name not in BENCHES:
-            bench(name)(_plain(getattr(import_module(f"benchmarks.{name}"), function)))
+def register_all() -> list[str]:
+    """Import every module of the package; each registers its measurements with @bench. A module
+    that registers none but has `run_<name>_bench()` returning plain (measurement, figure,
+    target, baseline[, passed]) tuples is registered as `<name>`. Returns the names in order."""
+    for found in pkgutil.iter_modules(benchmarks.__path__):
+        if found.name.startswith("_"):
+            continue
+        before = len(BENCHES)
+        module = import_module(f"benchmarks.{found.name}")
+        run = getattr(module, f"run_{found.name}_bench", None)
+        if len(BENCHES) == before and run is not None:
+            bench(found.name)(_plain(run))
+    return sorted(BENCHES, key=lambda name: FIRST.index(name) if name in FIRST else len(FIRST))
 
 
 def table(rows: Sequence[Row]) -> str:
@@ -54,9 +61,9 @@ def table(rows: Sequence[Row]) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    register_all()
+    names = register_all()
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
-    parser.add_argument("--only", choices=list(BENCHES), help="run just this measurement")
+    parser.add_argument("--only", choices=names, help="run just this measurement")
     parser.add_argument(
         "--small",
         action="store_true",
@@ -65,7 +72,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     context = Context(customers=SMALL_CUSTOMERS if args.small else FULL_CUSTOMERS, years=YEARS)
     rows: list[Row] = []
-    for name in [args.only] if args.only else list(BENCHES):
+    for name in [args.only] if args.only else names:
         print(f"running {name}…", file=sys.stderr, flush=True)
         try:
             rows += BENCHES[name](context)

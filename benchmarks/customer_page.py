@@ -46,8 +46,8 @@ def customer_page(context: Context) -> list[Row]:
             f"Customer page: history.customer_overview, {PAGES} customers "
             f"(incl. the {BUSIEST} busiest, up to {most_visits} purchases)",
             spread.ms(),
-            f"p95 and max ≤ {TARGET * 1000:.0f} ms",
+            f"p95 ≤ {TARGET * 1000:.0f} ms",
             "",
-            spread.max <= TARGET,
+            spread.p95 <= TARGET,
         )
     ]

@@ -1,12 +1,15 @@
 """The Today page on the large sample shop: its first figures, then every chart, as the page
 loads them; and the monthly report. The sample shop gets a year's worth of what the demo leaves
-out first: feedback with follow-ups, vouchers issued and redeemed, loyalty members, today's
-parcels."""
+out first: feedback with follow-ups, vouchers issued and redeemed, loyalty members, win-back
+campaigns and their contacts, today's parcels."""
 
 from __future__ import annotations
 
+import json
 import random
 import shutil
+import subprocess
+import sys
 import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
@@ -15,14 +18,15 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from benchmarks import Context, Row, Spread, bench
-from benchmarks.sample_shop import sample_shop
+from benchmarks.sample_shop import ROOT, quiet_environment, sample_shop
 from desktop.printing.report import render_monthly_report
-from desktop.shop.dashboard import charts, headline, monthly_report, refresh_all_customer_months
+from desktop.shop.dashboard import monthly_report, refresh_all_customer_months
 from desktop.shop.inserts import shop_branding
 from desktop.shop.purchases import LineInput, PurchaseInput, record_purchase
 from desktop.shop.satisfaction import Month, months_ending
 from desktop.store.bulk import BulkLoader, bulk_load
 from desktop.store.models import Customer, Purchase, Voucher, VoucherRedemption
+from desktop.store.models_campaigns import Campaign, Contact
 from desktop.store.models_feedback import CustomerMonth, Feedback, FollowUp
 from desktop.store.models_loyalty import LoyaltyAccount
 from desktop.store.shopfile import ShopDatabase, open_shop
@@ -37,6 +41,28 @@ VOUCHER_SHARE = 0.10
 REDEEMED_SHARE = 0.3
 MEMBER_SHARE = 0.4  # of customers
 PARCELS_TODAY = 40
+CAMPAIGN_REACH = 2_000
+CAMPAIGN_COLUMNS = (
+    "id",
+    "name",
+    "purpose",
+    "segment_name",
+    "segment_definition",
+    "subject",
+    "body_text",
+    "body_html",
+    "created_at",
+)
+CONTACT_COLUMNS = (
+    "id",
+    "customer_id",
+    "campaign_id",
+    "channel",
+    "purpose",
+    "outcome",
+    "created_at",
+    "sent_at",
+)
 FEEDBACK_COLUMNS = (
     "id",
     "purchase_id",
@@ -124,13 +150,32 @@ def _extras(loader: BulkLoader, shop: ShopDatabase, rng: random.Random) -> dict[
             for number, customer_id in enumerate(sorted(members), start=1)
         ],
     )
+    campaigns, contacts = _campaigns(loader, rng, customers, now)
     return {
+        "campaign contacts": contacts,
+        "campaigns": campaigns,
         "feedback": len(feedback),
         "follow-ups": len(follow_ups),
         "vouchers": len(vouchers),
         "redeemed": len(redemptions),
         "members": len(members),
     }
+
+
+def _campaigns(loader: BulkLoader, rng: random.Random, customers: int, now: int) -> tuple[int, int]:
+    """A win-back campaign a month for a year, each reaching CAMPAIGN_REACH customers."""
+    campaigns: list[tuple[object, ...]] = []
+    contacts: list[tuple[object, ...]] = []
+    for number in range(1, 13):
+        sent = loader.stored_time(now - number * 30 * DAY)
+        campaigns.append((number, f"We miss you {number}", "win_back", "", "{}", "", "", "", sent))
+        for customer_id in rng.sample(range(1, customers + 1), min(CAMPAIGN_REACH, customers)):
+            contacts.append(
+                (len(contacts) + 1, customer_id, number, "email", "win_back", "sent", sent, sent)
+            )
+    loader.insert(Campaign, CAMPAIGN_COLUMNS, campaigns)
+    loader.insert(Contact, CONTACT_COLUMNS, contacts)
+    return len(campaigns), len(contacts)
 
 
 def _prepare(source: Path, folder: Path) -> tuple[Path, dict[str, int], float]:
@@ -157,19 +202,44 @@ def _prepare(source: Path, folder: Path) -> tuple[Path, dict[str, int], float]:
     return path, counts, recount
 
 
-def _timed_page(path: Path, today: date) -> tuple[float, float]:
-    """(first figures, all figures) in seconds, on a freshly opened shop."""
-    shop = open_shop(path)
-    try:
-        started = time.perf_counter()
-        with shop.read() as session:
-            headline(session, today)
-        first = time.perf_counter() - started
-        with shop.read() as session:
-            charts(session, today)
-        return first, time.perf_counter() - started
-    finally:
-        shop.close()
+# Run in a process of its own, as the app shows the page: the app has started and read the
+# shop's profile; the page's first figures and then the rest are timed from there.
+_PAGE = """
+import json, sys, time
+from datetime import date
+from desktop.shop.dashboard import charts, headline
+from desktop.shop.settings import get_profile
+from desktop.store.shopfile import open_shop
+
+shop = open_shop(sys.argv[1])
+with shop.read() as session:
+    get_profile(session)
+today = date.today()
+started = time.perf_counter()
+with shop.read() as session:
+    headline(session, today)
+first = time.perf_counter() - started
+with shop.read() as session:
+    charts(session, today)
+print(json.dumps([first, time.perf_counter() - started]))
+shop.close()
+"""
+
+
+def _timed_page(path: Path) -> tuple[float, float]:
+    """(first figures, all figures) in seconds, in a freshly started process."""
+    done = subprocess.run(
+        [sys.executable, "-c", _PAGE, str(path)],
+        cwd=ROOT,
+        env=quiet_environment(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"the Today page probe failed: {done.stderr.strip()}")
+    first, every = json.loads(done.stdout)
+    return float(first), float(every)
 
 
 def _from_purchases(path: Path, today: date) -> float:
@@ -197,7 +267,7 @@ def dashboard(context: Context) -> list[Row]:
     today = date.today()
     with tempfile.TemporaryDirectory(prefix="aftercare-bench-dashboard-") as folder:
         path, counts, recount = _prepare(sample_shop(context), Path(folder))
-        timings = [_timed_page(path, today) for _ in range(RUNS)]
+        timings = [_timed_page(path) for _ in range(RUNS)]
         baseline = _from_purchases(path, today)
         shop = open_shop(path)
         try:
@@ -215,15 +285,15 @@ def dashboard(context: Context) -> list[Row]:
     rows = [
         Row(f"Today page on {context.customers:,} customers, with {extras}", ""),
         Row(
-            "Today page: first figures (parcels, follow-ups, newly not seen, points), "
-            f"fresh connection, {RUNS} runs",
+            "Today page: first figures (parcels and inserts, follow-ups, points), "
+            f"{RUNS} fresh processes",
             first.ms(),
             f"max ≤ {TARGET_FIRST * 1000:.0f} ms",
             "",
             first.max <= TARGET_FIRST,
         ),
         Row(
-            "Today page: all figures and 12-month charts",
+            "Today page: all figures (newly not seen lately, 12-month charts)",
             every.ms(),
             f"max ≤ {TARGET_ALL * 1000:.0f} ms",
             f"{baseline * 1000:.0f} ms for new/returning alone, counted from purchases",

@@ -7,23 +7,15 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from desktop.store.locations import default_shop_path
+from desktop.cli_common import UsageError as UsageError
+from desktop.cli_common import db_argument, shop_location
 
 Handler = Callable[[argparse.Namespace], int]
 
-
-class UsageError(Exception):
-    """The command's words are off; the message says how."""
-
-
-def _db_argument(parser: argparse.ArgumentParser, *, top_level: bool = False) -> None:
-    # Sub-commands must not reset a --db given before the command name.
-    parser.add_argument(
-        "--db",
-        metavar="PATH",
-        default=None if top_level else argparse.SUPPRESS,
-        help="the shop file (or a database URL); default: the shop in your data folder",
-    )
+# The old private names, still imported by desktop.cli_feedback and desktop.cli_campaigns (with
+# UsageError above): they go once those import from desktop.cli_common.
+_db_argument = db_argument
+_shop_location = shop_location
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -32,28 +24,28 @@ def build_parser() -> argparse.ArgumentParser:
         description="Aftercare: the after-sale companion for your shop. "
         "Without a command it opens the app.",
     )
-    _db_argument(parser, top_level=True)
+    db_argument(parser, top_level=True)
     parser.add_argument("--exit-when-shown", action="store_true", help=argparse.SUPPRESS)
     commands = parser.add_subparsers(dest="command", metavar="command")
 
     demo = commands.add_parser("demo", help="fill a shop file with a believable sample shop")
-    _db_argument(demo)
+    db_argument(demo)
     demo.add_argument("--customers", type=int, default=2000, help="how many (default 2000)")
     demo.add_argument("--years", type=float, default=3, help="years of history (default 3)")
     demo.add_argument("--seed", type=int, default=1, help="same seed, same shop (default 1)")
     demo.set_defaults(handler=_demo)
 
     check = commands.add_parser("check", help="check a shop file's integrity and schema")
-    _db_argument(check)
+    db_argument(check)
     check.set_defaults(handler=_check)
 
     backup = commands.add_parser("backup", help="copy a shop file safely, even while it is open")
-    _db_argument(backup)
+    db_argument(backup)
     backup.add_argument("--out", metavar="FILE", required=True, help="where to write the copy")
     backup.set_defaults(handler=_backup)
 
     smoke = commands.add_parser("smoke", help="open the window offscreen, visit every page, exit")
-    _db_argument(smoke)
+    db_argument(smoke)
     smoke.set_defaults(handler=_smoke)
 
     from desktop import cli_lapsed, cli_loyalty, cli_printing
@@ -61,10 +53,6 @@ def build_parser() -> argparse.ArgumentParser:
     for capability in (cli_printing, cli_lapsed, cli_loyalty):
         capability.add_commands(commands)
     return parser
-
-
-def _shop_location(args: argparse.Namespace) -> str:
-    return str(args.db) if args.db else str(default_shop_path())
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -75,7 +63,7 @@ def _demo(args: argparse.Namespace) -> int:
         raise UsageError("demo needs --db PATH: a sample shop never goes into your real shop file.")
     if args.customers < 1 or args.years <= 0:
         raise UsageError("--customers must be at least 1 and --years more than 0.")
-    shop = open_shop(_shop_location(args))
+    shop = open_shop(shop_location(args))
     try:
         summary = build_demo(
             shop, DemoOptions(customers=args.customers, years=args.years, seed=args.seed)
@@ -89,7 +77,7 @@ def _demo(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     from desktop.store.health import check_shop
 
-    report = check_shop(_shop_location(args))
+    report = check_shop(shop_location(args))
     print(report.message)
     return 0 if report.sound else 1
 
@@ -98,7 +86,7 @@ def _backup(args: argparse.Namespace) -> int:
     from desktop.store.backup import backup_to
     from desktop.store.shopfile import open_shop
 
-    shop = open_shop(_shop_location(args), read_only=True)
+    shop = open_shop(shop_location(args), read_only=True)
     try:
         written = backup_to(shop.engine, Path(args.out))
     finally:
@@ -110,7 +98,7 @@ def _backup(args: argparse.Namespace) -> int:
 def _smoke(args: argparse.Namespace) -> int:
     from desktop.app import smoke
 
-    return smoke(_shop_location(args))
+    return smoke(shop_location(args))
 
 
 def _open_app(args: argparse.Namespace) -> int:

@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from desktop.store.locations import default_shop_path
+from desktop.cli_common import db_argument, existing_shop_location
 
 if TYPE_CHECKING:
     from desktop.shop.feedback_import import ImportPreview, MatchedRow
@@ -24,8 +24,6 @@ ROWS_LEFT_OUT = 1
 
 def add_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add `feedback` (with its `import` action) and `report` to the command line."""
-    from desktop.cli import _db_argument
-
     feedback = subparsers.add_parser("feedback", help="customer feedback")
     actions = feedback.add_subparsers(dest="feedback_command", metavar="action", required=True)
     importing = actions.add_parser(
@@ -36,7 +34,7 @@ def add_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]
         "already imported are skipped. Exits 1 when some rows could not be imported.",
     )
     importing.add_argument("file", metavar="FILE.csv", type=Path, help="the form's CSV export")
-    _db_argument(importing)
+    db_argument(importing)
     importing.add_argument(
         "--dry-run", action="store_true", help="show what would be imported, change nothing"
     )
@@ -47,14 +45,10 @@ def add_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]
         help="the monthly report as a PDF",
         description="The month's figures and charts as an A4 PDF, for the shop's records.",
     )
-    _db_argument(report)
+    db_argument(report)
     report.add_argument("--month", metavar="YYYY-MM", help="the month (default: last month)")
     report.add_argument("--out", metavar="FILE.pdf", type=Path, required=True, help="the PDF")
     report.set_defaults(handler=write_report)
-
-
-def _location(args: argparse.Namespace) -> str:
-    return str(getattr(args, "db", None) or default_shop_path())
 
 
 def import_feedback(args: argparse.Namespace) -> int:
@@ -64,7 +58,7 @@ def import_feedback(args: argparse.Namespace) -> int:
     from desktop.store.shopfile import open_shop
 
     text = decode_csv(Path(args.file).read_bytes())
-    shop = open_shop(_location(args))
+    shop = open_shop(existing_shop_location(args))
     try:
         with shop.read() as session:
             preview = preview_import(session, text)
@@ -130,7 +124,7 @@ def write_report(args: argparse.Namespace) -> int:
 
     today = date.today()
     month = Month.parse(args.month) if args.month else Month.of(today).shifted(-1)
-    shop = open_shop(_location(args))
+    shop = open_shop(existing_shop_location(args))
     try:
         with shop.read() as session:
             report = monthly_report(session, month, today)

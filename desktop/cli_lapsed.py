@@ -17,6 +17,8 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from desktop.cli_common import UsageError, db_argument, existing_shop_location
+
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
@@ -49,15 +51,13 @@ CSV_COLUMNS = (
 
 def add_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add `lapsed` to the command line."""
-    from desktop.cli import _db_argument
-
     lapsed = subparsers.add_parser(
         "lapsed",
         help="customers not seen lately, most valuable first",
         description="Customers not seen lately, most valuable first, each judged three ways: "
         "the shop's limit, their own rhythm and the model's chance they are still active.",
     )
-    _db_argument(lapsed)
+    db_argument(lapsed)
     lapsed.add_argument(
         "--rule",
         choices=("threshold", "rhythm", "model"),
@@ -79,28 +79,17 @@ def add_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]
     lapsed.set_defaults(handler=_lapsed)
 
 
-def _open(args: argparse.Namespace) -> ShopDatabase:
-    """The shop named by --db; a mistyped path is refused rather than made into a new shop."""
-    from desktop.cli import UsageError, _shop_location
-    from desktop.store.shopfile import open_shop
-
-    location = _shop_location(args)
-    if "://" not in location and not Path(location).expanduser().is_file():
-        raise UsageError(f"There is no shop file at {location}.")
-    return open_shop(location)
-
-
 def _lapsed(args: argparse.Namespace) -> int:
-    from desktop.cli import UsageError
     from desktop.shop.lapsed import count_not_seen_lately
     from desktop.shop.settings import get_profile
+    from desktop.store.shopfile import open_shop
 
     if args.limit is not None and args.limit < 1:
         raise UsageError("--limit must be at least 1.")
     if args.out is not None and not args.out.expanduser().parent.is_dir():
         raise UsageError(f"The folder {args.out.parent} does not exist.")
     limit = args.limit or (TABLE_ROWS if args.format == "table" else None)
-    shop = _open(args)
+    shop = open_shop(existing_shop_location(args))
     try:
         if args.rule == "model":
             _fit_if_needed(shop)

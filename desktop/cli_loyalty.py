@@ -1,5 +1,5 @@
 """The loyalty commands: `loyalty show --db PATH (--customer ID | --card NUMBER)`, a member at a
-glance, and `print cards --db PATH --customer ID ... --out FILE.pdf`, their member cards."""
+glance, and `print cards --db PATH (--customer ID ... | --new) --out FILE.pdf`, member cards."""
 
 from __future__ import annotations
 
@@ -45,6 +45,8 @@ def _print_actions(subparsers: Any) -> Any:
 
 
 def _add_print_cards(subparsers: Any) -> None:
+    from desktop.cli_common import db_argument
+
     # Layout names are checked when the command runs: ReportLab is not loaded for `--help`.
     cards = _print_actions(subparsers).add_parser(
         "cards",
@@ -52,21 +54,17 @@ def _add_print_cards(subparsers: Any) -> None:
         description="Member cards (credit-card size, with the shop's logo, the member's name, "
         "the card number, Code 128 and a QR code), written into one PDF.",
     )
-    cards.add_argument(
-        "--db",
-        metavar="PATH",
-        default=argparse.SUPPRESS,
-        help="the shop file (or a database URL); default: the shop in your data folder",
-    )
-    cards.add_argument(
+    db_argument(cards)
+    who = cards.add_mutually_exclusive_group(required=True)
+    who.add_argument(
         "--customer",
         metavar="ID",
         type=int,
         nargs="+",
         action="extend",
-        required=True,
         help="the members' customer numbers",
     )
+    who.add_argument("--new", action="store_true", help="every member whose card was never printed")
     cards.add_argument(
         "--layout",
         metavar="NAME",
@@ -158,37 +156,49 @@ def _moment(moment: datetime) -> str:
 
 
 def print_cards(args: argparse.Namespace) -> int:
-    from desktop.cli_printing import _check_out, _open, _plural, _write_pdf
+    from desktop.cli_common import existing_shop_location
+    from desktop.cli_printing import _check_out, _plural
     from desktop.printing.cards import DEFAULT_CARD_LAYOUT, MemberCard, card_layout, render_cards
     from desktop.shop.customers import get_customer
     from desktop.shop.inserts import shop_branding
     from desktop.shop.loyalty_ledger import account_for_customer
-    from desktop.shop.loyalty_members import NotAMember
+    from desktop.shop.loyalty_members import NotAMember, mark_cards_printed, unprinted_cards
     from desktop.shop.loyalty_rules import get_programme
+    from desktop.store.shopfile import open_shop
 
     layout = card_layout(args.layout or DEFAULT_CARD_LAYOUT).name
     _check_out(args.out)
-    shop = _open(args)
+    shop = open_shop(existing_shop_location(args))
     try:
         with shop.read() as session:
             unit = get_programme(session).unit_plural
-            cards = []
-            for customer_id in dict.fromkeys(args.customer):
-                customer = get_customer(session, customer_id)
-                account = account_for_customer(session, customer_id)
-                if account is None:
-                    raise NotAMember(
-                        customer_id,
-                        f"{customer.name} (customer {customer_id}) is not a member yet: "
-                        "enrol them on the Loyalty page first.",
-                    )
-                cards.append(MemberCard(account.card_number, customer.name, unit))
+            if args.new:
+                accounts = unprinted_cards(session)
+            else:
+                accounts = []
+                for customer_id in dict.fromkeys(args.customer):
+                    account = account_for_customer(session, customer_id)
+                    if account is None:
+                        name = get_customer(session, customer_id).name
+                        raise NotAMember(
+                            customer_id,
+                            f"{name} (customer {customer_id}) is not a member yet: "
+                            "enrol them on the Loyalty page first.",
+                        )
+                    accounts.append(account)
+            cards = [
+                MemberCard(a.card_number, a.customer.name if a.customer else "", unit)
+                for a in accounts
+            ]
             branding = shop_branding(session)
+        if not cards:
+            print("Every member's card has been printed already: nothing to print.")
+            return 0
+        # Written aside and renamed: a failed run never leaves half a PDF under the name asked for.
+        pages = render_cards(cards, branding, args.out, layout=layout, colour=not args.greyscale)
+        with shop.write() as session:
+            mark_cards_printed(session, [a.id for a in accounts])
     finally:
         shop.close()
-    pages = _write_pdf(
-        args.out,
-        lambda out: render_cards(cards, branding, out, layout=layout, colour=not args.greyscale),
-    )
     print(f"Wrote {_plural(len(cards), 'member card')} ({_plural(pages, 'page')}) to {args.out}")
     return 0

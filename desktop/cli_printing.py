@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
+from desktop.cli_common import UsageError, db_argument, existing_shop_location
 from desktop.shop.vouchers import KINDS
 
 if TYPE_CHECKING:
@@ -38,8 +39,6 @@ def _kind(text: str) -> str:
 
 def add_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add `print inserts|vouchers` and `vouchers issue|check|redeem` to the command line."""
-    from desktop.cli import _db_argument
-
     printing = subparsers.add_parser("print", help="print thank-you inserts or voucher slips")
     what = printing.add_subparsers(dest="what", metavar="what", required=True)
 
@@ -49,7 +48,7 @@ def add_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]
         description="Thank-you inserts for purchases, written into one PDF and marked printed. "
         "--today and --since take parcel orders (online, phone) whose insert is not printed yet.",
     )
-    _db_argument(inserts)
+    db_argument(inserts)
     chosen = inserts.add_mutually_exclusive_group(required=True)
     chosen.add_argument(
         "--purchase", metavar="REF", nargs="+", action="extend", help="these purchases"
@@ -75,7 +74,7 @@ def add_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]
         description="Voucher slips (code as text, Code 128 and QR), written into one PDF and "
         "marked printed.",
     )
-    _db_argument(slips)
+    db_argument(slips)
     which = slips.add_mutually_exclusive_group(required=True)
     which.add_argument("--code", metavar="CODE", nargs="+", action="extend", help="these vouchers")
     which.add_argument(
@@ -92,7 +91,7 @@ def add_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]
     issue = action.add_parser(
         "issue", help="issue a voucher and print its code", description="Issue a voucher."
     )
-    _db_argument(issue)
+    db_argument(issue)
     owner = issue.add_mutually_exclusive_group(required=True)
     owner.add_argument("--customer", metavar="ID", type=int, help="the customer it is for")
     owner.add_argument("--bearer", action="store_true", help="for whoever brings it")
@@ -114,7 +113,7 @@ def add_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]
         help="say whether a voucher can be used (exit 0) or why not (exit 1)",
         description="Say whether a voucher can be used now (exit 0) or why not (exit 1).",
     )
-    _db_argument(check)
+    db_argument(check)
     check.add_argument("code", metavar="CODE")
     check.add_argument("--spend", metavar="X", help="check the minimum spend against X")
     check.add_argument("--customer", metavar="ID", type=int, help="the customer presenting it")
@@ -125,27 +124,20 @@ def add_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]
         help="use a voucher against a purchase",
         description="Use a voucher against a purchase: its discount comes off the total, once.",
     )
-    _db_argument(redeem)
+    db_argument(redeem)
     redeem.add_argument("code", metavar="CODE")
     redeem.add_argument("--purchase", metavar="REF", required=True, help="the purchase reference")
     redeem.set_defaults(handler=_redeem)
 
 
 def _open(args: argparse.Namespace) -> ShopDatabase:
-    """The shop named by --db; a mistyped path is refused rather than made into a new, empty
-    shop that would answer "no such voucher"."""
-    from desktop.cli import UsageError, _shop_location
+    """The shop named by --db, which must exist."""
     from desktop.store.shopfile import open_shop
 
-    location = _shop_location(args)
-    if "://" not in location and not Path(location).expanduser().is_file():
-        raise UsageError(f"There is no shop file at {location}.")
-    return open_shop(location)
+    return open_shop(existing_shop_location(args))
 
 
 def _check_out(out: Path) -> None:
-    from desktop.cli import UsageError
-
     if not out.parent.is_dir():
         raise UsageError(f"The folder {out.parent} does not exist.")
     if out.is_dir():
@@ -168,11 +160,10 @@ def _write_pdf(out: Path, render: Callable[[BinaryIO], int]) -> int:
 
 
 def _print_inserts(args: argparse.Namespace) -> int:
-    from desktop.cli import UsageError
     from desktop.printing import render_inserts
     from desktop.printing.layouts import get_layout
+    from desktop.shop.insert_options import insert_options
     from desktop.shop.inserts import (
-        insert_options,
         mark_inserts_printed,
         mark_vouchers_printed,
         prepare_inserts,

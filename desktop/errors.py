@@ -9,7 +9,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 
 def describe_error(error: BaseException) -> str | None:
     """A one-line message for an expected failure; None for a bug (log it, show "Copy details")."""
-    from desktop.cli import UsageError
+    from desktop.cli_common import UsageError
     from desktop.shop.errors import ShopError
     from desktop.store.backup import BackupFailed
     from desktop.store.migrate import NewerShopFile, NotAShopFile

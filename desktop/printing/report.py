@@ -213,6 +213,17 @@ class _Writer:
                     self.returning_chart(),
                 ]
             ),
+            KeepTogether(
+                [
+                    _p("Campaign win-backs", HEADING),
+                    _p(
+                        "Customers a campaign reached each month, and those who came back to "
+                        "buy within the won-back window after it.",
+                        NOTE,
+                    ),
+                    self.win_backs_chart(),
+                ]
+            ),
         ]
         if report.categories:
             story += [KeepTogether([_p("Satisfaction by category", HEADING), self.categories()])]
@@ -301,6 +312,11 @@ class _Writer:
         issued = [v.issued for v in self.report.vouchers]
         redeemed = [v.redeemed for v in self.report.vouchers]
         return _bars(self.months, [("Issued", issued, ACCENT), ("Redeemed", redeemed, WARM)])
+
+    def win_backs_chart(self) -> Drawing:
+        reached = [w.contacted for w in self.report.win_backs]
+        won = [w.won_back for w in self.report.win_backs]
+        return _bars(self.months, [("Reached", reached, PALE), ("Won back", won, ACCENT)])
 
     def satisfaction_charts(self) -> list[Flowable]:
         trend = self.report.satisfaction_trend

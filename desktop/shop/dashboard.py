@@ -1,15 +1,16 @@
 """The Today page's figures: what a shopkeeper checks each morning, and the list behind each.
 
 Each figure is a function returning a plain dataclass; each has a `..._list` function returning
-the rows it counts, so every figure on the page opens its list. `headline` holds the quick
-figures (shown first); `charts` the month-by-month series (loaded in the background).
+the rows it counts, so every figure on the page opens its list (the follow-ups' list is
+`feedback.follow_ups`). `headline` holds the quick figures, shown first; `charts` the rest,
+loaded in the background: customers newly not seen lately and the month-by-month series.
 
 Speed on 100,000 customers and a million purchases: every figure reads maintained values or an
 index range. Customers by month count `customer_month` rows (one per customer and month with a
 purchase), which `refresh_customer_months` keeps in the purchase's own transaction.
 
-Campaign win-backs are not here yet: the shop keeps no record of campaigns or contacts to count
-them from.
+Campaign win-backs count the contacts campaigns made (shop/campaigns.py) and the purchases after
+them, within the shop's won-back window.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from desktop.shop.campaigns import won_back_days
 from desktop.shop.errors import InvalidInput
 from desktop.shop.lapsed import Rule, count_not_seen_lately, not_seen_lately_ids
 from desktop.shop.loyalty import point_value
@@ -55,6 +57,7 @@ from desktop.shop.satisfaction import (
 )
 from desktop.shop.settings import get_profile
 from desktop.store.models import Customer, Purchase, Voucher, VoucherRedemption, utc_now
+from desktop.store.models_campaigns import Contact
 from desktop.store.models_feedback import CustomerMonth, FollowUp
 from desktop.store.models_loyalty import LoyaltyAccount
 from desktop.store.models_reminders import CustomerRhythm
@@ -108,11 +111,12 @@ def refresh_all_customer_months(session: Session) -> int:
         if key is None:
             key = month_of_quarter[quarter] = Month.of(date.fromtimestamp(quarter * 900)).key
         months[customer_id].add(key)
-    rows = [
-        {"customer_id": customer_id, "month": key, "is_first": key == min(keys)}
-        for customer_id, keys in sorted(months.items())
-        for key in sorted(keys)
-    ]
+    rows = []
+    for customer_id, keys in sorted(months.items()):
+        ordered = sorted(keys)
+        rows += [
+            {"customer_id": customer_id, "month": k, "is_first": k == ordered[0]} for k in ordered
+        ]
     for start in range(0, len(rows), 50_000):
         session.connection().execute(insert(CustomerMonth), rows[start : start + 50_000])
     return len(rows)
@@ -297,7 +301,7 @@ def customers_in_month_list(
         .limit(limit)
     )
     if which != "all":
-        statement = statement.where(CustomerMonth.is_first.is_(which == "new"))
+        statement = statement.where(CustomerMonth.is_first == (which == "new"))
     if after is not None:
         statement = statement.where(tuple_(Customer.sort_name, Customer.id) > tuple_(*after))
     return [CustomerRow(*row) for row in session.execute(statement)]
@@ -420,6 +424,79 @@ def vouchers_in_month_list(
     return [VoucherEvent(*row) for row in session.execute(statement)]
 
 
+# --- Campaign win-backs --------------------------------------------------------------------
+
+# Contacts that reached the customer (an email the server took, a list exported, a card printed).
+REACHED = ("sent", "exported", "printed")
+
+
+@dataclass(frozen=True)
+class WinBackMonthFigure:
+    month: Month
+    contacted: int  # customers a campaign reached this month
+    won_back: int  # customers who came back this month, within the won-back window of a contact
+
+
+def _win_backs(session: Session, months: Sequence[Month]) -> tuple[dict[Month, set[int]], ...]:
+    """(reached, won back): customer ids by month. A customer is won back in the month of their
+    first live purchase after a campaign reached them, if it came within the shop's won-back
+    window (campaigns.won_back_days)."""
+    window = timedelta(days=won_back_days(session))
+    start, end = months[0].bounds()[0], months[-1].bounds()[1]
+    # Each contact's first live purchase after it: one seek in ix_purchase_customer apiece.
+    came_back = (
+        select(func.min(Purchase.purchased_at))
+        .where(
+            Purchase.customer_id == Contact.customer_id,
+            Purchase.purchased_at > Contact.sent_at,
+            Purchase.purchased_at < end,
+            Purchase.voided_at.is_(None),
+        )
+        .correlate(Contact)
+        .scalar_subquery()
+    )
+    contacts = session.execute(
+        select(Contact.customer_id, Contact.sent_at, came_back).where(
+            Contact.campaign_id.is_not(None),
+            Contact.customer_id.is_not(None),
+            Contact.outcome.in_(REACHED),
+            Contact.sent_at >= start - window,
+            Contact.sent_at < end,
+        )
+    )
+    reached: dict[Month, set[int]] = {month: set() for month in months}
+    won: dict[Month, set[int]] = {month: set() for month in months}
+    for customer_id, sent_at, back in contacts:
+        if sent_at >= start:
+            reached[Month.of_moment(sent_at)].add(customer_id)
+        # Compared here, not in SQL: date arithmetic is not portable across databases.
+        if back is not None and back >= start and back <= sent_at + window:
+            won[Month.of_moment(back)].add(customer_id)
+    return reached, won
+
+
+def win_backs_by_month(
+    session: Session, last: Month, count: int = CHART_MONTHS
+) -> list[WinBackMonthFigure]:
+    """Customers campaigns reached, and customers they won back, in each of `count` months up
+    to `last`, oldest first."""
+    months = months_ending(last, count)
+    reached, won = _win_backs(session, months)
+    return [WinBackMonthFigure(m, len(reached[m]), len(won[m])) for m in months]
+
+
+def won_back_list(session: Session, month: Month, *, limit: int = LIST_LIMIT) -> list[CustomerRow]:
+    """The customers campaigns won back in `month`, A to Z."""
+    _, won = _win_backs(session, [month])
+    statement = (
+        select(*_CUSTOMER)
+        .where(Customer.id.in_(won[month]))
+        .order_by(Customer.sort_name, Customer.id)
+        .limit(limit)
+    )
+    return [CustomerRow(*row) for row in session.execute(statement)]
+
+
 # --- Satisfaction --------------------------------------------------------------------------
 
 
@@ -509,41 +586,43 @@ def points_holders_list(
 
 @dataclass(frozen=True)
 class Headline:
-    """The figures the Today page shows first."""
+    """The figures the Today page shows first: plain counts over maintained values."""
 
     parcels: ParcelsFigure
     follow_ups: FollowUpsFigure
-    newly_not_seen: NewlyNotSeenFigure
     points: PointsFigure
 
 
 def headline(session: Session, today: date) -> Headline:
-    """The quick figures: parcels, inserts, follow-ups, newly not seen, points outstanding."""
+    """The quick figures: parcels and inserts, follow-ups, points outstanding."""
     return Headline(
-        parcels_figure(session, today),
-        follow_ups_figure(session),
-        newly_not_seen_figure(session, today),
-        points_figure(session),
+        parcels_figure(session, today), follow_ups_figure(session), points_figure(session)
     )
 
 
 @dataclass(frozen=True)
 class Charts:
-    """The month-by-month series, oldest month first, ending with the current month."""
+    """What the page loads in the background: customers newly not seen lately (the lapsed
+    rules load the visit model) and the month-by-month series, oldest month first, ending
+    with the current month."""
 
+    newly_not_seen: NewlyNotSeenFigure
     customers: list[CustomerMonthFigure]
     repeat: RepeatFigure
     vouchers: list[VoucherMonthFigure]
+    win_backs: list[WinBackMonthFigure]
     satisfaction: list[MonthSatisfaction]
 
 
 def charts(session: Session, today: date, months: int = CHART_MONTHS) -> Charts:
-    """The charts' figures for the `months` months up to `today`'s."""
+    """The background figures, the charts' for the `months` months up to `today`'s."""
     last = Month.of(today)
     return Charts(
+        newly_not_seen_figure(session, today),
         customers_by_month(session, last, months),
         repeat_figure(session),
         vouchers_by_month(session, last, months),
+        win_backs_by_month(session, last, months),
         satisfaction_trend(session, last, months),
     )
 
@@ -594,6 +673,7 @@ class MonthlyReport:
     previous_sales: SalesFigure
     customers: list[CustomerMonthFigure]
     vouchers: list[VoucherMonthFigure]
+    win_backs: list[WinBackMonthFigure]
     satisfaction: Satisfaction
     satisfaction_trend: list[MonthSatisfaction]
     categories: list[CategorySatisfaction]
@@ -632,6 +712,7 @@ def monthly_report(session: Session, month: Month, today: date) -> MonthlyReport
         previous_sales=sales_in(session, month.shifted(-1)),
         customers=customers_by_month(session, month),
         vouchers=vouchers_by_month(session, month),
+        win_backs=win_backs_by_month(session, month),
         satisfaction=satisfaction_in(session, month),
         satisfaction_trend=satisfaction_trend(session, month),
         categories=by_category(session, start, end),

@@ -2,8 +2,9 @@
 
 It serves trying the app and `make bench` (100,000 customers and a million purchases in well
 under a minute), so rows are made as plain tuples and written by `store.bulk` in one
-transaction; every stored form and derived value is made by the shop's own functions, or
-computed as they compute it (`refresh_customer_totals`, `build_search_text`, `lapsed`).
+transaction. Every stored form and derived value is made by the shop's own functions or
+computed as they compute it (`build_search_text`, `refresh_customer_totals`), and the tables
+other capabilities derive from purchases are filled by their own bulk refresh.
 
 Determinism: the content depends only on the seed and the day the history ends. The history runs
 up to the start of `DemoOptions.today` (UTC; default: today), so no purchase lies in the future
@@ -30,8 +31,10 @@ from sqlalchemy.orm import Session
 from desktop.shop.catalogue import add_category, add_product
 from desktop.shop.consent import EMAIL_WORDING, POST_WORDING
 from desktop.shop.customers import build_search_text, normalise_email, normalise_phone, postcode_key
+from desktop.shop.dashboard import refresh_all_customer_months
 from desktop.shop.errors import ShopError
 from desktop.shop.lapsed import refresh_all_rhythms
+from desktop.shop.parcels import PARCEL_CHANNELS
 from desktop.shop.purchases import REFERENCE_PREFIX
 from desktop.shop.settings import ShopProfile, get_profile, is_set_up, save_profile
 from desktop.shop.text import clean_line, fold
@@ -293,7 +296,9 @@ def build_demo(shop: ShopDatabase, options: DemoOptions) -> DemoSummary:
             _load_customers(load, rng, people, forms, totals, tag_ids, days.end)
         # New purchases at the till continue the numbering after the sample ones.
         session.merge(Counter(name="purchase", value=totals.purchases))
+        # Tables other capabilities derive from purchases, filled as after an import.
         refresh_all_rhythms(session)
+        refresh_all_customer_months(session)
     return DemoSummary(len(people), totals.purchases, options.years)
 
 
@@ -651,7 +656,7 @@ def _load_purchases(
     favourites = [everything, *(shelves[person.favourite] for person in people)]
     size = len(people) + 1
     totals = _Totals(len(keys), [0] * size, [0] * size, [0] * size, [0] * size)
-    printed_before = days.end - 2 * DAY  # the last two days' thank-you inserts are still to print
+    printed_before = days.end - 2 * DAY  # the last two days' parcel inserts are still to print
     purchases: list[tuple[object, ...]] = []
     lines: list[tuple[object, ...]] = []
     for purchase_id, key in enumerate(keys, start=1):
@@ -679,7 +684,9 @@ def _load_purchases(
             totals.visits[number] += 1
             totals.spent[number] += total
         note = rng.choice(GIFT_NOTES) if channel == 1 and random_() < 0.03 else ""
-        printed = stored(when + 300 + int(random_() * 7200)) if when < printed_before else None
+        printed = None
+        if CHANNELS[channel] in PARCEL_CHANNELS and when < printed_before:
+            printed = stored(when + 300 + int(random_() * 7200))
         reference = f"{REFERENCE_PREFIX}{purchase_id:06d}"
         sale = (purchase_id, reference, number, CHANNELS[channel], stamp, currency, total)
         purchases.append((*sale, note, stamp, voided, reason, printed))

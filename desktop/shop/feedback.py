@@ -9,14 +9,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
-from typing import Literal
+from typing import Any, Literal
 
 from sqlalchemy import exists, func, insert, select
 from sqlalchemy.orm import Session, aliased
 
 from desktop.shop.errors import InvalidInput, NotFound, ShopError
+from desktop.shop.guides import guides_for_purchases
 from desktop.shop.inserts import link_with_reference
 from desktop.shop.parcels import local_day_bounds
+from desktop.shop.suppression import suppressed
 from desktop.shop.text import clean_line, clean_text
 from desktop.shop.vouchers import VoucherTerms, issue_voucher
 from desktop.store.models import Customer, Purchase, Voucher, utc_now
@@ -297,6 +299,8 @@ class FeedbackRequestDue:
     customer_id: int
     customer_name: str
     email: str
+    guide_title: str | None = None  # the care guide for what was bought, for the email to link
+    guide_url: str | None = None
 
 
 def feedback_url(base_url: str, reference: str) -> str:
@@ -311,11 +315,13 @@ def due_feedback_requests(
     """Purchases made `days_after` days before `today` (or up to `window_days` earlier, should
     the app not have been opened), whose customer has an email address and should be asked.
 
-    The request is a service message about the purchase, not marketing: a customer who
-    withdrew email marketing consent is still asked once. A customer who objected to these
-    requests (`stop_feedback_requests`, the email's own way out) is never asked again. Each
-    purchase is asked at most once, and a customer at most once in REQUEST_GAP_DAYS (their
-    latest purchase in the window), so buying three times in a week brings one email."""
+    The request is a service message about the purchase, not marketing, so withdrawn email
+    marketing consent is no reason to leave a customer out; an objection or an unsubscribe is:
+    a customer on the suppression list for email (shop/suppression.py), or who asked not to be
+    sent these requests (`stop_feedback_requests`, the email's own way out), is not asked.
+    Each purchase is asked at most once, and a customer at most once in REQUEST_GAP_DAYS
+    (about their latest purchase in the window), so buying three times in a week brings one
+    email. Each row carries the guide for what was bought, if any."""
     if not 0 <= days_after <= 365:
         raise InvalidInput("days", "Send the request 0 to 365 days after the purchase.")
     if not 1 <= window_days <= 60:
@@ -349,16 +355,25 @@ def due_feedback_requests(
             ~asked,
             ~asked_lately,
             ~opted_out,
+            ~suppressed("email"),
         )
         .order_by(Purchase.purchased_at.desc(), Purchase.id.desc())
     ).all()
-    due: dict[int, FeedbackRequestDue] = {}
-    for purchase_id, reference, purchased_at, customer_id, name, email in found:
-        if customer_id not in due:
-            due[customer_id] = FeedbackRequestDue(
-                purchase_id, reference, purchased_at, customer_id, name, email or ""
+    latest: dict[int, Any] = {}
+    for row in found:  # newest first: each customer's first row is their latest purchase
+        latest.setdefault(row[3], row)
+    guides = guides_for_purchases(session, [row[0] for row in latest.values()])
+    due = []
+    for purchase_id, reference, purchased_at, customer_id, name, email in latest.values():
+        guide = guides.get(purchase_id)
+        due.append(
+            FeedbackRequestDue(
+                *(purchase_id, reference, purchased_at, customer_id, name, email or ""),
+                guide_title=guide.title if guide else None,
+                guide_url=guide.url if guide else None,
             )
-    return sorted(due.values(), key=lambda row: (row.purchased_at, row.purchase_id))
+        )
+    return sorted(due, key=lambda row: (row.purchased_at, row.purchase_id))
 
 
 def mark_requested(session: Session, purchase_ids: Sequence[int], when: datetime) -> int:

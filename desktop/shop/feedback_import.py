@@ -22,6 +22,7 @@ from babel.dates import get_date_format
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from desktop.shop.customers import normalise_email
 from desktop.shop.errors import InvalidInput, NotFound, ShopError
 from desktop.shop.feedback import MAX_COMMENT, FeedbackInput, record_feedback
 from desktop.shop.purchases import find_purchase
@@ -263,7 +264,10 @@ def response_key(timestamp: str, email: str, reference: str) -> str:
 
 
 def _customer_by_email(session: Session, email: str) -> tuple[Customer | None, str]:
-    key = email.strip().casefold()
+    try:
+        _, key = normalise_email(email)  # the key customers' addresses are kept under
+    except InvalidInput:
+        return None, f"“{email.strip()}” is not an email address"
     found = list(session.scalars(select(Customer).where(Customer.email_key == key).limit(2)))
     if len(found) == 1:
         return found[0], ""

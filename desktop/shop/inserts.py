@@ -2,34 +2,39 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
-from typing import Literal
-from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from babel.dates import format_date
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
-from desktop.shop.codes import format_code
+from desktop.shop.codes import format_code, new_code
 from desktop.shop.errors import InvalidInput, NotFound
+from desktop.shop.insert_options import QR_CAPTIONS, InsertOptions, QrTarget, insert_options
+
+# Re-exported: desktop.shop.feedback builds its links with it from here.
+from desktop.shop.insert_options import link_with_reference as link_with_reference
 from desktop.shop.purchases import get_purchase
 from desktop.shop.settings import ShopProfile, get_logo, get_profile
 from desktop.shop.templates import Template, fill_template, get_template
-from desktop.shop.text import clean_line
 from desktop.shop.vouchers import (
-    DEFAULT_VALIDITY_DAYS,
+    CODE_LENGTH,
     KINDS,
-    MAX_VALIDITY_DAYS,
     VoucherTerms,
-    check_terms,
     describe_conditions,
     describe_value,
     issue_voucher,
 )
-from desktop.store.models import Purchase, PurchaseLine, Setting, Voucher
+from desktop.store.models import Purchase, PurchaseLine, Voucher
+
+# The made-up purchase a sample insert is for. Its code is made once per run, so a sample that
+# follows the shopkeeper's typing keeps the same code.
+SAMPLE_FIRST_NAME = "Zoë"
+SAMPLE_REFERENCE = "P-000123"
+SAMPLE_ITEMS = ("Blue stoneware mug", "2 × Linen tea towel")
+SAMPLE_CODE = new_code(CODE_LENGTH)
 
 
 @dataclass(frozen=True)
@@ -73,46 +78,6 @@ class InsertContent:
     qr_caption: str = ""  # "Care tips for your new mug", "Tell us how we did"
 
 
-QrTarget = Literal["site", "feedback"]
-QR_TARGETS: dict[QrTarget, str] = {"site": "your website", "feedback": "your feedback form"}
-QR_CAPTIONS: dict[QrTarget, str] = {
-    "site": "Come and see what's new",
-    "feedback": "Tell us how we did",
-}
-OPTIONS_KEY = "inserts.options"
-
-
-@dataclass(frozen=True)
-class InsertOptions:
-    """How the shop likes its inserts, kept as a setting; the print dialog starts from these."""
-
-    template: str = "warm"
-    layout: str = "a6"  # a layout name known to desktop.printing
-    colour: bool = True
-    voucher: bool = False  # include a thank-you voucher for the next purchase
-    voucher_kind: str = "thank_you"
-    voucher_percent: int | None = 10
-    voucher_amount: int | None = None
-    voucher_min_spend: int = 0
-    voucher_validity_days: int = DEFAULT_VALIDITY_DAYS
-    qr: QrTarget | None = "site"
-    feedback_url: str = ""
-    signed_by: str = ""  # the name under the message; the shop's name when empty
-
-    def voucher_terms(self, today: date | None = None) -> VoucherTerms | None:
-        """The terms of the voucher each insert carries, or None when inserts carry none."""
-        if not self.voucher:
-            return None
-        return VoucherTerms(
-            kind=self.voucher_kind,
-            percent=self.voucher_percent,
-            amount=self.voucher_amount,
-            min_spend=self.voucher_min_spend,
-            expires_on=(today or date.today()) + timedelta(days=self.voucher_validity_days),
-            reason="Thank-you insert",
-        )
-
-
 @dataclass(frozen=True)
 class InsertBatch:
     """Inserts ready to print, and what to mark printed once they are."""
@@ -134,84 +99,6 @@ def shop_branding(session: Session) -> ShopBranding:
         logo=get_logo(session),
         locale=profile.locale,
     )
-
-
-def insert_options(session: Session) -> InsertOptions:
-    """The shop's insert options; defaults until changed."""
-    row = session.get(Setting, OPTIONS_KEY)
-    if row is None:
-        return InsertOptions()
-    stored = json.loads(row.value)
-    known = {f.name for f in fields(InsertOptions)}
-    return InsertOptions(**{k: v for k, v in stored.items() if k in known})
-
-
-def save_insert_options(session: Session, options: InsertOptions) -> InsertOptions:
-    """Check and store the insert options. Raises InvalidInput naming the field."""
-    template = get_template(session, options.template).name
-    layout = clean_line(options.layout, "layout", max_length=40, required=True)
-    check_terms(
-        VoucherTerms(
-            kind=options.voucher_kind,
-            percent=options.voucher_percent,
-            amount=options.voucher_amount,
-            min_spend=options.voucher_min_spend,
-        )
-    )
-    if not 1 <= options.voucher_validity_days <= MAX_VALIDITY_DAYS:
-        raise InvalidInput(
-            "validity", f"A voucher's validity must be between 1 and {MAX_VALIDITY_DAYS} days."
-        )
-    if options.qr is not None and options.qr not in QR_TARGETS:
-        raise InvalidInput("QR code", f"Unknown QR code link “{options.qr}”.")
-    feedback_url = clean_line(options.feedback_url, "feedback address", max_length=300)
-    if feedback_url:
-        link_with_reference(feedback_url, "", field="feedback address")
-    elif options.qr == "feedback":
-        raise InvalidInput(
-            "feedback address",
-            "Enter your feedback form's web address, or choose another link for the QR code.",
-        )
-    cleaned = replace(
-        options,
-        template=template,
-        layout=layout,
-        feedback_url=feedback_url,
-        signed_by=clean_line(options.signed_by, "signed by", max_length=80),
-    )
-    session.merge(Setting(key=OPTIONS_KEY, value=json.dumps(asdict(cleaned), ensure_ascii=False)))
-    return cleaned
-
-
-def link_with_reference(address: str, reference: str, *, field: str = "web address") -> str:
-    """`address` as a full link carrying `?ref=<reference>`, every part properly encoded:
-    'shop.example/thanks' + 'P-000042' -> 'https://shop.example/thanks?ref=P-000042'."""
-    text = address.strip()
-    parts = urlsplit(text if "://" in text else f"https://{text}")
-    try:
-        host = (parts.hostname or "").encode("idna").decode("ascii")
-        port = parts.port
-    except (UnicodeError, ValueError):
-        host, port = "", None
-    if parts.scheme not in ("http", "https") or not host or " " in text:
-        raise InvalidInput(field, f"“{text}” is not a web address (like www.yourshop.co.uk).")
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "ref"]
-    if reference:
-        query.append(("ref", reference))
-    return urlunsplit(
-        (
-            parts.scheme,
-            host if port is None else f"{host}:{port}",
-            quote(parts.path or "/", safe=_URL_SAFE),
-            urlencode(query, quote_via=quote),
-            quote(parts.fragment, safe=_URL_SAFE),
-        )
-    )
-
-
-# Characters a path may carry as they are (RFC 3986), with "%" so an address that is already
-# encoded is not encoded twice.
-_URL_SAFE = "/%:@!$&'()*+,;=-._~"
 
 
 def voucher_content(voucher: Voucher, locale: str = "en_GB") -> VoucherContent:
@@ -282,19 +169,38 @@ def _insert(
         raise InvalidInput(
             "purchase", f"Purchase {purchase.reference} is void, so it gets no thank-you insert."
         )
-    profile = wording.profile
     terms = wording.voucher_terms
     voucher = _earned_voucher(session, purchase, terms) if terms else None
-    first_name = purchase.customer.name.split()[0] if purchase.customer else ""
-    items = [_item(line) for line in purchase.lines]
+    content = _content(
+        wording,
+        voucher,
+        reference=purchase.reference,
+        first_name=purchase.customer.name.split()[0] if purchase.customer else "",
+        items=[_item(line) for line in purchase.lines],
+        day=purchase.purchased_at.astimezone().date(),
+    )
+    return content, voucher
+
+
+def _content(
+    wording: _Wording,
+    voucher: Voucher | None,
+    *,
+    reference: str,
+    first_name: str,
+    items: list[str],
+    day: date,
+) -> InsertContent:
+    """The insert for one purchase (real or made up), its placeholders filled in."""
+    profile = wording.profile
     shop_name = profile.name or "our shop"
     values = {
         "first_name": first_name,
         "shop_name": shop_name,
         "signed_by": wording.options.signed_by or shop_name,
         "items": ", ".join(items),
-        "reference": purchase.reference,
-        "purchase_date": _long_date(purchase.purchased_at.astimezone().date(), profile.locale),
+        "reference": reference,
+        "purchase_date": _long_date(day, profile.locale),
         "website": profile.website,
         "voucher_value": describe_value(voucher, profile.locale) if voucher else "",
         "voucher_code": format_code(voucher.code) if voucher else "",
@@ -303,13 +209,9 @@ def _insert(
         ),
     }
     message = fill_template(wording.template, values, with_voucher=voucher is not None)
-    qr_url = None
-    if wording.qr == "feedback":
-        qr_url = link_with_reference(wording.options.feedback_url, purchase.reference)
-    elif wording.qr == "site" and profile.website:
-        qr_url = link_with_reference(profile.website, purchase.reference, field="website")
-    content = InsertContent(
-        reference=purchase.reference,
+    qr_url = _qr_link(wording, reference)
+    return InsertContent(
+        reference=reference,
         first_name=first_name,
         greeting=message.greeting,
         message=message.body,
@@ -319,7 +221,46 @@ def _insert(
         qr_url=qr_url,
         qr_caption=QR_CAPTIONS[wording.qr] if qr_url and wording.qr else "",
     )
-    return content, voucher
+
+
+def _qr_link(wording: _Wording, reference: str) -> str | None:
+    if wording.qr == "feedback" and wording.options.feedback_url:
+        return link_with_reference(
+            wording.options.feedback_url, reference, field="feedback address"
+        )
+    if wording.qr == "site" and wording.profile.website:
+        return link_with_reference(wording.profile.website, reference, field="website")
+    return None
+
+
+def sample_insert(
+    profile: ShopProfile, options: InsertOptions, template: Template, *, today: date | None = None
+) -> InsertContent:
+    """The insert a made-up customer, Zoë, would get with these (perhaps unsaved) options and
+    this template: for showing the wording and previewing the card. Its voucher is never added
+    to a session, so nothing is issued."""
+    day = today or date.today()
+    voucher = None
+    if options.voucher:
+        voucher = Voucher(
+            code=SAMPLE_CODE,
+            kind=options.voucher_kind,
+            percent=options.voucher_percent,
+            amount=options.voucher_amount,
+            currency=profile.currency,
+            min_spend=options.voucher_min_spend,
+            expires_on=day + timedelta(days=options.voucher_validity_days),
+            terms="",
+        )
+    wording = _Wording(template, None, options.qr, options, profile)
+    return _content(
+        wording,
+        voucher,
+        reference=SAMPLE_REFERENCE,
+        first_name=SAMPLE_FIRST_NAME,
+        items=list(SAMPLE_ITEMS),
+        day=day,
+    )
 
 
 def _long_date(day: date, locale: str) -> str:

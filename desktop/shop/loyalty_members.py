@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -92,3 +92,27 @@ def enrol(session: Session, customer_id: int, *, today: date | None = None) -> L
         )
     award_bonuses(session, today or date.today(), customer_id=customer_id)
     return account
+
+
+def unprinted_cards(session: Session) -> list[LoyaltyAccount]:
+    """Members whose card was never printed, in the order they joined."""
+    return list(
+        session.scalars(
+            select(LoyaltyAccount)
+            .where(
+                LoyaltyAccount.card_printed_at.is_(None), LoyaltyAccount.customer_id.is_not(None)
+            )
+            .order_by(LoyaltyAccount.enrolled_at, LoyaltyAccount.id)
+        )
+    )
+
+
+def mark_cards_printed(
+    session: Session, account_ids: list[int], when: datetime | None = None
+) -> None:
+    """Record that these members' cards went to the printer."""
+    moment = when or utc_now()
+    for account in session.scalars(
+        select(LoyaltyAccount).where(LoyaltyAccount.id.in_(account_ids))
+    ):
+        account.card_printed_at = moment

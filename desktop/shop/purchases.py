@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import func, insert, literal, select, tuple_, update
+from sqlalchemy import Row, Select, func, insert, literal, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from desktop.shop.errors import AlreadyVoided, DuplicateReference, InvalidInput, NotFound
 from desktop.shop.lapsed import refresh_rhythm
 from desktop.shop.loyalty_earning import earn_for_purchase, reverse_for_purchase
 from desktop.shop.money import MAX_AMOUNT
+from desktop.shop.parcels import local_day_bounds
 from desktop.shop.settings import get_profile
 from desktop.shop.text import clean_line, clean_text
 from desktop.store.models import (
@@ -235,21 +237,7 @@ def browse_purchases(
     """Purchases newest first, a page at a time (keyset paging on time and id);
     only one customer's, or only the one with `reference`, when given."""
     statement = (
-        select(
-            Purchase.id,
-            Purchase.reference,
-            Purchase.purchased_at,
-            Purchase.customer_id,
-            Customer.name,
-            Purchase.channel,
-            Purchase.total,
-            Purchase.currency,
-            Purchase.voided_at,
-            Purchase.void_reason,
-        )
-        .outerjoin(Customer, Customer.id == Purchase.customer_id)
-        .order_by(Purchase.purchased_at.desc(), Purchase.id.desc())
-        .limit(limit + 1)
+        _listing().order_by(Purchase.purchased_at.desc(), Purchase.id.desc()).limit(limit + 1)
     )
     if customer_id is not None:
         statement = statement.where(Purchase.customer_id == customer_id)
@@ -259,23 +247,60 @@ def browse_purchases(
         # Typed as the column is, so the key compares as stored (UTC) whatever zone it carries.
         key = tuple_(literal(after[0], UTCDateTime), literal(after[1]))
         statement = statement.where(tuple_(Purchase.purchased_at, Purchase.id) < key)
-    found = [
-        PurchaseRow(
-            id=row.id,
-            reference=row.reference,
-            purchased_at=row.purchased_at,
-            customer_id=row.customer_id,
-            customer_name=row.name,
-            channel=row.channel,
-            total=row.total,
-            currency=row.currency,
-            voided=row.voided_at is not None,
-            voided_at=row.voided_at,
-            void_reason=row.void_reason,
-        )
-        for row in session.execute(statement)
-    ]
+    found = [_row(row) for row in session.execute(statement)]
     if len(found) <= limit:
         return PurchasePage(found, None)
     last = found[limit - 1]
     return PurchasePage(found[:limit], (last.purchased_at, last.id))
+
+
+def todays_purchases(
+    session: Session, day: date | None = None, customer_id: int | None = None
+) -> list[PurchaseRow]:
+    """The purchases of the shop's local `day` (default today), newest first, leaving out the
+    voided ones; only one customer's when given."""
+    start, end = local_day_bounds(day or date.today())
+    statement = (
+        _listing()
+        .where(
+            Purchase.purchased_at >= start,
+            Purchase.purchased_at < end,
+            Purchase.voided_at.is_(None),
+        )
+        .order_by(Purchase.purchased_at.desc(), Purchase.id.desc())
+    )
+    if customer_id is not None:
+        statement = statement.where(Purchase.customer_id == customer_id)
+    return [_row(row) for row in session.execute(statement)]
+
+
+def _listing() -> Select[*tuple[Any, ...]]:
+    """The columns of a PurchaseRow, the customer's name joined in."""
+    return select(
+        Purchase.id,
+        Purchase.reference,
+        Purchase.purchased_at,
+        Purchase.customer_id,
+        Customer.name,
+        Purchase.channel,
+        Purchase.total,
+        Purchase.currency,
+        Purchase.voided_at,
+        Purchase.void_reason,
+    ).outerjoin(Customer, Customer.id == Purchase.customer_id)
+
+
+def _row(row: Row[*tuple[Any, ...]]) -> PurchaseRow:
+    return PurchaseRow(
+        id=row.id,
+        reference=row.reference,
+        purchased_at=row.purchased_at,
+        customer_id=row.customer_id,
+        customer_name=row.name,
+        channel=row.channel,
+        total=row.total,
+        currency=row.currency,
+        voided=row.voided_at is not None,
+        voided_at=row.voided_at,
+        void_reason=row.void_reason,
+    )

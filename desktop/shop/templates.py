@@ -198,6 +198,11 @@ def _lone_brace(text: str) -> tuple[str, int] | None:
     return None
 
 
+def _one_line(quoted: str) -> str:
+    # What a message quotes from a template reads as part of one sentence, line breaks and all.
+    return " ".join(quoted.split())
+
+
 def check_placeholders(text: str, field: str) -> str:
     """`text` when every {placeholder} in it is known and every brace is balanced.
 
@@ -208,7 +213,7 @@ def check_placeholders(text: str, field: str) -> str:
     except ValueError:
         found = _lone_brace(text)
         brace, where = found if found is not None else ("{", len(text))
-        near = text[max(0, where - 15) : where + 15]
+        near = _one_line(text[max(0, where - 15) : where + 15])
         raise InvalidInput(
             field,
             f"The {field} has a “{brace}” on its own (near “{near}”). Placeholders look like "
@@ -218,7 +223,7 @@ def check_placeholders(text: str, field: str) -> str:
         if name is None:
             continue
         written = "{" + name + (f"!{conversion}" if conversion else "")
-        written += (f":{spec}" if spec else "") + "}"
+        written = _one_line(written + (f":{spec}" if spec else "") + "}")
         if name not in PLACEHOLDERS:
             raise InvalidInput(
                 field, f"The {field} uses “{written}”, which Aftercare doesn't know. Use: {known}."

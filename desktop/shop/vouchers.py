@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Literal
+from typing import Literal, Protocol
 
 from babel.dates import format_date
 from sqlalchemy import ColumnElement, and_, or_, select, tuple_
@@ -339,7 +339,18 @@ def unprinted_vouchers(session: Session, today: date | None = None) -> list[Vouc
     return list(session.scalars(statement))
 
 
-def describe_value(voucher: Voucher, locale: str = "en_GB") -> str:
+class VoucherValue(Protocol):
+    """What a voucher is worth: a Voucher, or a row of the vouchers list."""
+
+    @property
+    def percent(self) -> int | None: ...
+    @property
+    def amount(self) -> int | None: ...
+    @property
+    def currency(self) -> str: ...
+
+
+def describe_value(voucher: VoucherValue, locale: str = "en_GB") -> str:
     """'10% off' or '£5.00 off'."""
     if voucher.percent is not None:
         return f"{voucher.percent}% off"

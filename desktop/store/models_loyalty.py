@@ -42,6 +42,8 @@ class LoyaltyAccount(Base):
     enrolled_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     balance: Mapped[int] = mapped_column(BigInteger, default=0)
     version: Mapped[int] = mapped_column(Integer, default=0)
+    # When the member's card was last printed (None: a new member still waiting for a card).
+    card_printed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     customer: Mapped[Customer | None] = relationship()
 

@@ -42,7 +42,7 @@ from desktop.shop.settings import ShopProfile, get_profile
 from desktop.store.models import Product
 from desktop.store.shopfile import ShopDatabase
 from desktop.ui.events import ShopEvents
-from desktop.ui.purchase_dialog import error_label, show_message
+from desktop.ui.inline_errors import error_label, show_message
 
 PRODUCT_HEADERS = ("Name", "Category", "Price", "Barcode / SKU", "Status")
 

@@ -23,11 +23,11 @@ from desktop.shop.directory import CustomerRow, browse
 from desktop.shop.errors import InvalidInput
 from desktop.shop.text import clean_line
 from desktop.store.shopfile import ShopDatabase
+from desktop.ui.inline_errors import error_label
 
 MATCHES_SHOWN = 8
 ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 NEW_FIELDS = ("name", "email", "phone")
-ERROR_STYLE = "color: #b3261e;"
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,7 @@ class CustomerChoice:
     label: str = ""
 
 
-NOBODY = CustomerChoice(label="No customer (anonymous sale)")
+NOBODY_LABEL = "No customer (anonymous sale)"
 
 
 def describe(row: CustomerRow) -> str:
@@ -49,15 +49,26 @@ def describe(row: CustomerRow) -> str:
 
 
 class CustomerPicker(QWidget):
-    """`chosen` fires once a choice is made, so the dialog can move on to the items."""
+    """`chosen` fires once a choice is made, so the dialog can move on to the items.
+
+    `nobody_label` says what choosing no one means where the picker is used (a sale without a
+    customer, a voucher for the bearer); `nobody` is that choice."""
 
     chosen = Signal()
 
-    def __init__(self, shop: ShopDatabase, country: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        shop: ShopDatabase,
+        country: str,
+        parent: QWidget | None = None,
+        *,
+        nobody_label: str = NOBODY_LABEL,
+    ) -> None:
         super().__init__(parent)
         self._shop = shop
         self._country = country
         self._choice: CustomerChoice | None = None
+        self.nobody = CustomerChoice(label=nobody_label)
 
         self.search = QLineEdit()
         self.search.setPlaceholderText(
@@ -67,12 +78,9 @@ class CustomerPicker(QWidget):
         self.results = QListWidget()
         self.results.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.results.hide()
-        self.summary = QLabel(NOBODY.label)
+        self.summary = QLabel(self.nobody.label)
         self.summary.setWordWrap(True)
-        self.error = QLabel()
-        self.error.setStyleSheet(ERROR_STYLE)
-        self.error.setWordWrap(True)
-        self.error.hide()
+        self.error = error_label()
 
         self.new_form = QWidget()
         self.new_name = QLineEdit()
@@ -117,7 +125,7 @@ class CustomerPicker(QWidget):
     def choice(self) -> CustomerChoice | None:
         """The settled choice; None while something is typed but nothing picked from the list."""
         if self._choice is None and not self.search.text().strip():
-            return NOBODY
+            return self.nobody
         return self._choice
 
     def preselect(self, customer_id: int) -> None:
@@ -183,7 +191,7 @@ class CustomerPicker(QWidget):
             elif self._choice is None and self.search.text().strip():
                 self._search(self.search.text())
             else:
-                self._settle(self._choice or NOBODY)
+                self._settle(self._choice or self.nobody)
             return True
         return False
 
@@ -194,7 +202,7 @@ class CustomerPicker(QWidget):
         self.results.clear()
         if not text.strip():
             self.results.hide()
-            self.summary.setText(NOBODY.label)
+            self.summary.setText(self.nobody.label)
             return
         with self._shop.read() as session:
             rows = browse(session, text, limit=MATCHES_SHOWN).rows
@@ -205,7 +213,7 @@ class CustomerPicker(QWidget):
         new = QListWidgetItem(f"➕ New customer “{text.strip()}”…")
         new.setData(Qt.ItemDataRole.UserRole, "new")
         self.results.addItem(new)
-        nobody = QListWidgetItem(NOBODY.label)
+        nobody = QListWidgetItem(self.nobody.label)
         nobody.setData(Qt.ItemDataRole.UserRole, "nobody")
         self.results.addItem(nobody)
         self.results.setCurrentRow(0)
@@ -226,7 +234,7 @@ class CustomerPicker(QWidget):
             self._open_new_form(self._guess_details(self.search.text().strip()))
         else:
             self.search.clear()
-            self._settle(NOBODY)
+            self._settle(self.nobody)
 
     def _pick_existing(self, row: CustomerRow, *, announce: bool = True) -> None:
         self.search.setText(row.name)

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
     QTabWidget,
@@ -139,6 +140,11 @@ class CustomerView(QWidget):
         self.ledger = RecordsModel(LEDGER_COLUMNS, parent=self)
         self.purchases_view = records_view(self.purchases, (150, 90, 120, 320, 90))
         self.ledger_view = records_view(self.ledger, (150, 70, 90, 130, 120))
+        # The exact wording is the point of the ledger, so it is shown whole.
+        self.ledger_view.setWordWrap(True)
+        self.ledger_view.verticalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents
+        )
         self.tabs = QTabWidget()
         self.tabs.addTab(self.purchases_view, "Purchases")
         self.tabs.addTab(self.ledger_view, "Marketing permissions history")

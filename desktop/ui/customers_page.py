@@ -51,6 +51,7 @@ class CustomersPage(QWidget):
         self.shop = shop
         self.events = events
         self._total = 0
+        self._duplicates: DuplicatesDialog | None = None
 
         self.search = QLineEdit()
         self.search.setPlaceholderText(SEARCH_HINT)
@@ -198,10 +199,14 @@ class CustomersPage(QWidget):
         return dialog
 
     def show_duplicates(self) -> DuplicatesDialog:
-        dialog = DuplicatesDialog(self.shop, self.events, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()
-        return dialog
+        """Look for possible duplicates afresh; the dialog is kept (not deleted on close), so
+        a search still running in the background always has somewhere to report."""
+        if self._duplicates is None:
+            self._duplicates = DuplicatesDialog(self.shop, self.events, self)
+        else:
+            self._duplicates.scan()
+        self._duplicates.open()
+        return self._duplicates
 
     # Keeping up to date.
 

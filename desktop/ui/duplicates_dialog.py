@@ -174,6 +174,8 @@ class DuplicatesDialog(QDialog):
 
     def scan(self) -> None:
         """Look for pairs in the background; the list fills in when done."""
+        if self._worker is not None and not self.loaded:
+            return
         self.loaded = False
         self.status.setText("Looking for customers who may be the same person…")
         self._enable_merge(False)

@@ -6,6 +6,17 @@ from PySide6.QtCore import QObject, Signal
 
 
 class ShopEvents(QObject):
-    """`changed` carries what changed: "customers", "purchases", "catalogue" or "settings"."""
+    """`changed` carries what changed, emitted after the write is committed:
+
+    - "customers": a customer added, edited, merged or their consent changed, or their totals
+      moved with a sale, a void or a redeemed voucher;
+    - "purchases": a sale recorded or voided, a discount taken off it, its insert printed;
+    - "catalogue": categories or products;
+    - "settings": the shop's profile and logo, insert options and templates, the extras to
+      pack, the "not seen lately" rules;
+    - "vouchers": a voucher issued, redeemed, cancelled or its slip printed;
+    - "loyalty": members, points, rewards or the programme's rules;
+    - "segments": the saved customer segments.
+    """
 
     changed = Signal(str)

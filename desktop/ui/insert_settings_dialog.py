@@ -4,23 +4,19 @@ the card's layout and colour, the voucher it carries, its QR code, and the extra
 from __future__ import annotations
 
 from dataclasses import replace
-from html import escape
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
     QDialog,
     QFormLayout,
-    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
-    QPlainTextEdit,
     QPushButton,
     QRadioButton,
     QSpinBox,
@@ -32,48 +28,24 @@ from PySide6.QtWidgets import (
 from desktop.errors import describe_error
 from desktop.printing import LAYOUTS
 from desktop.shop.errors import InvalidInput
-from desktop.shop.inserts import InsertOptions, QrTarget, insert_options, save_insert_options
+from desktop.shop.insert_options import (
+    InsertOptions,
+    QrTarget,
+    insert_options,
+    save_insert_options,
+)
 from desktop.shop.money import parse_amount, to_input_text
 from desktop.shop.parcels import MAX_EXTRAS, extras_to_pack, set_extras_to_pack
 from desktop.shop.settings import get_profile
-from desktop.shop.templates import (
-    PLACEHOLDERS,
-    Template,
-    check_placeholders,
-    copy_template,
-    delete_template,
-    fill_template,
-    list_templates,
-    update_template,
-)
-from desktop.shop.text import fold
+from desktop.shop.templates import list_templates, update_template
 from desktop.shop.vouchers import KINDS, MAX_VALIDITY_DAYS
 from desktop.store.shopfile import ShopDatabase
-from desktop.ui.customer_form import error_label
 from desktop.ui.events import ShopEvents
-from desktop.ui.print_jobs import (
-    BatchPrinter,
-    PrintProgress,
-    sample_job,
-    sample_values,
-    warm_up,
-)
-from desktop.ui.print_jobs import sample_voucher as make_sample_voucher
-from desktop.ui.purchase_dialog import show_message
-from desktop.ui.voucher_dialog import with_error
+from desktop.ui.inline_errors import error_label, show_message, with_error
+from desktop.ui.insert_template_editor import InsertTemplateEditor
+from desktop.ui.print_jobs import BatchPrinter, PrintProgress, sample_job, warm_up
 
 ISSUED_KINDS = ("thank_you", "welcome_back", "goodwill")
-MESSAGE_FIELDS = ("template name", "greeting", "message", "signature", "signed by")
-CARD_FIELDS = (
-    "layout",
-    "kind",
-    "value",
-    "minimum spend",
-    "validity",
-    "QR code",
-    "feedback address",
-    "website",
-)
 
 
 class InsertSettingsDialog(QDialog):
@@ -90,13 +62,11 @@ class InsertSettingsDialog(QDialog):
             self.options = insert_options(session)
             templates = list_templates(session)
             extras = extras_to_pack(session)
-        self._templates = {t.name: t for t in templates}
-        self._edits: dict[str, Template] = {}  # the shop's own templates changed here, by name
-        self._shown = self.options.template
-        self._last_field: QLineEdit | QPlainTextEdit | None = None
 
+        self.editor = InsertTemplateEditor(shop, events, self.profile, templates)
+        self.editor.changed.connect(self._update_sample)
         self.tabs = QTabWidget()
-        self.tabs.addTab(self._message_tab(), "Message")
+        self.tabs.addTab(self.editor, "Message")
         self.tabs.addTab(self._card_tab(), "Card, voucher and QR code")
         self.tabs.addTab(self._extras_tab(extras), "Extras to pack")
         self.progress = PrintProgress()
@@ -127,221 +97,10 @@ class InsertSettingsDialog(QDialog):
         layout.addWidget(self.progress)
         layout.addWidget(self.form_error)
         layout.addLayout(buttons)
-        self._fill_templates(self.options.template)
+        self.editor.select(self.options.template)
         self._load_options(self.options)
         self.resize(940, 660)
-        self._warm_up = warm_up(self.profile, self.options, self.shown_template())
-
-    # The message: template, wording, placeholders and a live sample.
-    def _message_tab(self) -> QWidget:
-        self.template_choice = QComboBox()
-        self.template_choice.currentIndexChanged.connect(self._template_chosen)
-        self.copy_button = QPushButton("Make my own copy")
-        self.copy_button.setToolTip("Saves a copy of this wording at once, for you to change")
-        self.copy_button.clicked.connect(self.copy_shown)
-        self.delete_button = QPushButton("Delete…")
-        self.delete_button.clicked.connect(self.delete_shown)
-        self.built_in_note = QLabel(
-            "Built-in wording can't be changed: press “Make my own copy” to write your own."
-        )
-        self.built_in_note.setWordWrap(True)
-        self.template_error = error_label()
-        self.name = QLineEdit()
-        self.greeting = QLineEdit()
-        self.body = QPlainTextEdit()
-        self.body.setTabChangesFocus(True)
-        self.signature = QLineEdit()
-        self.signed_by = QLineEdit()
-        self.signed_by.setPlaceholderText(self.profile.name or "Your shop's name")
-        self.name_error, self.greeting_error = error_label(), error_label()
-        self.body_error, self.signature_error = error_label(), error_label()
-        self.signed_by_error = error_label()
-        for field in (self.greeting, self.body, self.signature):
-            field.installEventFilter(self)
-            field.textChanged.connect(self._wording_changed)
-        self.name.textChanged.connect(self._wording_changed)
-        self.signed_by.textChanged.connect(self._update_sample)
-
-        choose = QHBoxLayout()
-        choose.addWidget(self.template_choice, 1)
-        choose.addWidget(self.copy_button)
-        choose.addWidget(self.delete_button)
-        form = QFormLayout()
-        form.addRow("Template", with_error(choose, self.built_in_note, self.template_error))
-        self.name_label = QLabel("Name")
-        self.name_row = with_error(self.name, self.name_error)
-        form.addRow(self.name_label, self.name_row)
-        form.addRow("Greeting", with_error(self.greeting, self.greeting_error))
-        form.addRow("Message", with_error(self.body, self.body_error))
-        form.addRow("Signature", with_error(self.signature, self.signature_error))
-        form.addRow("Signed by", with_error(self.signed_by, self.signed_by_error))
-
-        self.placeholders = QListWidget()
-        self.placeholders.setWordWrap(True)
-        self.placeholders.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        for name, meaning in PLACEHOLDERS.items():
-            item = QListWidgetItem(f"{{{name}}}  —  {meaning}")
-            item.setData(Qt.ItemDataRole.UserRole, name)
-            item.setToolTip(meaning)
-            self.placeholders.addItem(item)
-        self.placeholders.itemActivated.connect(self._insert_placeholder)
-        self.placeholders.setMaximumHeight(170)
-        self.sample = QLabel()
-        self.sample.setWordWrap(True)
-        self.sample.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        self.sample.setTextFormat(Qt.TextFormat.RichText)
-        card = QFrame()
-        card.setObjectName("sampleCard")
-        card.setStyleSheet(
-            "QFrame#sampleCard { background: #fffdf7; border: 1px solid #d8cfc0;"
-            " border-radius: 6px; } QFrame#sampleCard QLabel { color: #2b2620; }"
-        )
-        inside = QVBoxLayout(card)
-        inside.addWidget(self.sample)
-        inside.addStretch(1)
-        side = QVBoxLayout()
-        side.addWidget(QLabel("<b>Placeholders</b> — double-click or Enter to insert"))
-        side.addWidget(self.placeholders)
-        side.addWidget(QLabel("<b>How it reads</b> for a sample customer, Zoë"))
-        side.addWidget(card, 1)
-        tab = QWidget()
-        layout = QHBoxLayout(tab)
-        layout.addLayout(form, 3)
-        layout.addLayout(side, 2)
-        return tab
-
-    def _fill_templates(self, selected: str) -> None:
-        self.template_choice.blockSignals(True)
-        self.template_choice.clear()
-        for name, template in self._templates.items():
-            shown = name.capitalize() + " (built in)" if template.built_in else name
-            self.template_choice.addItem(shown, name)
-        index = max(0, self.template_choice.findData(selected))
-        self.template_choice.setCurrentIndex(index)
-        self.template_choice.blockSignals(False)
-        self._show_template(str(self.template_choice.currentData()))
-
-    def _show_template(self, name: str) -> None:
-        self._shown = name
-        template = self._edits.get(name) or self._templates[name]
-        fields = (self.name, self.greeting, self.body, self.signature)
-        for field in fields:
-            field.blockSignals(True)
-        self.name.setText(template.name)
-        self.greeting.setText(template.greeting)
-        self.body.setPlainText(template.body)
-        self.signature.setText(template.signature)
-        for field in fields:
-            field.blockSignals(False)
-            field.setReadOnly(template.built_in)
-        self.name_row.setVisible(not template.built_in)
-        self.name_label.setVisible(not template.built_in)
-        self.built_in_note.setVisible(template.built_in)
-        self.delete_button.setEnabled(not template.built_in)
-        show_message(self.template_error, "")
-        self._check_wording()
-        self._update_sample()
-
-    def _template_chosen(self, _index: int) -> None:
-        self._show_template(str(self.template_choice.currentData()))
-
-    def shown_template(self) -> Template:
-        """The template in the editor, with what was typed."""
-        original = self._templates[self._shown]
-        if original.built_in:
-            return original
-        return Template(
-            self.name.text(), self.greeting.text(), self.body.toPlainText(), self.signature.text()
-        )
-
-    def _wording_changed(self) -> None:
-        if not self._templates[self._shown].built_in:
-            self._edits[self._shown] = self.shown_template()
-        self._check_wording()
-        self._update_sample()
-
-    def _check_wording(self) -> None:
-        """Say at once which placeholder or brace is wrong, under the field it is in."""
-        for field, text, label in (
-            ("greeting", self.greeting.text(), self.greeting_error),
-            ("message", self.body.toPlainText(), self.body_error),
-            ("signature", self.signature.text(), self.signature_error),
-        ):
-            try:
-                check_placeholders(text, field)
-            except InvalidInput as error:
-                show_message(label, " ".join(str(error).split()))
-            else:
-                show_message(label, "")
-
-    def _update_sample(self) -> None:
-        options = self._typed_options(strict=False)
-        voucher = make_sample_voucher(self.profile, options)
-        values = sample_values(self.profile, options, voucher)
-        filled = fill_template(self.shown_template(), values, with_voucher=options.voucher)
-        paragraphs = "".join(f"<p>{escape(p)}</p>" for p in filled.body.split("\n\n"))
-        self.sample.setText(
-            f"<p><b>{escape(filled.greeting)}</b></p>{paragraphs}"
-            f"<p><i>{escape(filled.signature)}</i></p>"
-        )
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.FocusIn and isinstance(watched, QLineEdit | QPlainTextEdit):
-            self._last_field = watched
-        return super().eventFilter(watched, event)
-
-    def _insert_placeholder(self, item: QListWidgetItem) -> None:
-        field = self._last_field or self.body
-        if field.isReadOnly():
-            show_message(self.template_error, "Make your own copy first to change the wording.")
-            return
-        text = "{" + str(item.data(Qt.ItemDataRole.UserRole)) + "}"
-        if isinstance(field, QPlainTextEdit):
-            field.insertPlainText(text)
-        else:
-            field.insert(text)
-        field.setFocus()
-
-    def copy_shown(self) -> None:
-        """A copy of the template shown, saved now as the shop's own, ready to change."""
-        source = self.shown_template()
-        taken = {fold(name) for name in self._templates}
-        base = f"My {source.name}" if not source.name.lower().startswith("my ") else source.name
-        name, number = base, 2
-        while fold(name) in taken:
-            name, number = f"{base} {number}", number + 1
-        try:
-            with self.shop.write() as session:
-                if source.built_in:
-                    copy = copy_template(session, source.name, name)
-                else:
-                    copy = copy_template(session, self._shown, name)
-        except Exception as error:
-            self._show_error(error)
-            return
-        self._templates[copy.name] = copy
-        self.events.changed.emit("settings")
-        self._fill_templates(copy.name)
-        self.name.setFocus()
-        self.name.selectAll()
-
-    def delete_shown(self) -> None:
-        name = self._shown
-        answer = QMessageBox.question(
-            self, "Delete template", f"Delete your template “{name}”? This cannot be undone."
-        )
-        if answer != QMessageBox.StandardButton.Yes:
-            return
-        try:
-            with self.shop.write() as session:
-                delete_template(session, name)
-        except Exception as error:
-            self._show_error(error)
-            return
-        del self._templates[name]
-        self._edits.pop(name, None)
-        self.events.changed.emit("settings")
-        self._fill_templates("warm")
+        self._warm_up = warm_up(self.profile, self.options, self.editor.shown_template())
 
     # The card: layout, colour, voucher and QR code.
     def _card_tab(self) -> QWidget:
@@ -433,6 +192,9 @@ class InsertSettingsDialog(QDialog):
         layout.addStretch(1)
         return tab
 
+    def _update_sample(self) -> None:
+        self.editor.show_sample(self._typed_options(strict=False))
+
     def _value_kind_changed(self) -> None:
         self.percent.setEnabled(self.by_percent.isChecked())
         self.amount.setEnabled(self.by_amount.isChecked())
@@ -441,7 +203,7 @@ class InsertSettingsDialog(QDialog):
     def _load_options(self, options: InsertOptions) -> None:
         self.layout_choice.setCurrentIndex(max(0, self.layout_choice.findData(options.layout)))
         (self.colour if options.colour else self.greyscale).setChecked(True)
-        self.signed_by.setText(options.signed_by)
+        self.editor.signed_by.setText(options.signed_by)
         self.voucher_box.setChecked(options.voucher)
         self.voucher_kind.setCurrentIndex(max(0, self.voucher_kind.findData(options.voucher_kind)))
         self.percent.setValue(options.voucher_percent or 10)
@@ -477,7 +239,7 @@ class InsertSettingsDialog(QDialog):
             qr = "feedback"
         return replace(
             self.options,
-            template=self.name.text() if not self._templates[self._shown].built_in else self._shown,
+            template=self.editor.chosen_name(),
             layout=str(self.layout_choice.currentData()),
             colour=self.colour.isChecked(),
             voucher=self.voucher_box.isChecked(),
@@ -488,7 +250,7 @@ class InsertSettingsDialog(QDialog):
             voucher_validity_days=self.validity.value(),
             qr=qr,
             feedback_url=self.feedback_url.text(),
-            signed_by=self.signed_by.text(),
+            signed_by=self.editor.signed_by.text(),
         )
 
     # Extras to pack: a short list, one per line.
@@ -561,44 +323,37 @@ class InsertSettingsDialog(QDialog):
             self._show_error(error)
             return
         self.preview_button.setEnabled(False)
-        self.printer.start(sample_job(self.shop, options, self.shown_template()), "Preparing…")
+        template = self.editor.shown_template()
+        self.printer.start(sample_job(self.shop, options, template), "Preparing…")
 
     def save(self) -> None:
         """Every change in one transaction: the shop's own wording, the options, the extras."""
-        for label in self._error_labels():
-            show_message(label, "")
-        saving = self._shown
-        try:
-            options = self._typed_options(strict=True)
-            with self.shop.write() as session:
-                for name, template in self._edits.items():
-                    saving = name
-                    update_template(session, name, template)
-                saving = self._shown
-                save_insert_options(session, options)
-                set_extras_to_pack(session, self.extra_texts())
-        except Exception as error:
-            if saving != self._shown:
-                self.template_choice.setCurrentIndex(self.template_choice.findData(saving))
-            self._show_error(error)
-            return
-        self.events.changed.emit("settings")
-        self.accept()
-
-    def _error_labels(self) -> list[QLabel]:
-        return [
-            self.template_error,
-            self.name_error,
-            self.greeting_error,
-            self.body_error,
-            self.signature_error,
-            self.signed_by_error,
+        self.editor.clear_errors()
+        for label in (
             self.layout_error,
             self.voucher_error,
             self.qr_error,
             self.extras_error,
             self.form_error,
-        ]
+        ):
+            show_message(label, "")
+        shown = saving = self.editor.shown
+        try:
+            options = self._typed_options(strict=True)
+            with self.shop.write() as session:
+                for name, template in self.editor.edits.items():
+                    saving = name
+                    update_template(session, name, template)
+                saving = shown
+                save_insert_options(session, options)
+                set_extras_to_pack(session, self.extra_texts())
+        except Exception as error:
+            if saving != shown:
+                self.editor.select(saving)
+            self._show_error(error)
+            return
+        self.events.changed.emit("settings")
+        self.accept()
 
     def _show_error(self, error: BaseException) -> None:
         """The shop's message under the field it is about, on its tab, the cursor there."""
@@ -607,11 +362,6 @@ class InsertSettingsDialog(QDialog):
             raise error
         field = error.field if isinstance(error, InvalidInput) else ""
         places: dict[str, tuple[QLabel, QWidget]] = {
-            "template name": (self.name_error, self.name),
-            "greeting": (self.greeting_error, self.greeting),
-            "message": (self.body_error, self.body),
-            "signature": (self.signature_error, self.signature),
-            "signed by": (self.signed_by_error, self.signed_by),
             "layout": (self.layout_error, self.layout_choice),
             "kind": (self.voucher_error, self.voucher_kind),
             "value": (
@@ -624,14 +374,14 @@ class InsertSettingsDialog(QDialog):
             "feedback address": (self.qr_error, self.feedback_url),
             "website": (self.qr_error, self.qr_site),
         }
-        target: QWidget
-        if field == "extras" or field.startswith("extra on line"):
-            label, target = self.extras_error, self.extras
-        else:
-            label, target = places.get(field, (self.form_error, self.save_button))
-        tab = 0 if field in MESSAGE_FIELDS else 1 if field in CARD_FIELDS else None
-        if label is self.extras_error:
-            tab = 2
+        on_message_tab = self.editor.error_place(field)
+        label, target = places.get(field, (self.form_error, self.save_button))
+        tab = 1 if field in places else None
+        if on_message_tab is not None:
+            label, target = on_message_tab
+            tab = 0
+        elif field == "extras" or field.startswith("extra on line"):
+            label, target, tab = self.extras_error, self.extras, 2
         if tab is not None:
             self.tabs.setCurrentIndex(tab)
         show_message(label, message)

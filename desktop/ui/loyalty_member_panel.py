@@ -1,11 +1,11 @@
 """The member at the counter: balance in the shop's word, tier and the way to the next one, the
 rewards they can have (Redeem…), recent points, Adjust… and Print card; or, for a customer who
-has not joined, Enrol (Ctrl+E, then Enter)."""
+has not joined, the offer to enrol them."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QKeySequence, QPainter, QPaintEvent, QPen, QShortcut
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -29,114 +29,34 @@ from desktop.errors import describe_error
 from desktop.shop.codes import format_code
 from desktop.shop.customers import get_customer
 from desktop.shop.loyalty_ledger import account_for_customer
-from desktop.shop.loyalty_members import enrol
 from desktop.shop.loyalty_rules import get_programme
 from desktop.shop.rewards import redeem_reward
 from desktop.shop.settings import get_profile
 from desktop.shop.vouchers import describe_value
 from desktop.store.shopfile import ShopDatabase
-from desktop.ui.customer_format import mute
 from desktop.ui.events import ShopEvents
 from desktop.ui.loyalty_adjust_dialog import AdjustDialog
 from desktop.ui.loyalty_cards import CardPrintButton, card_job
+from desktop.ui.loyalty_enrol import EnrolPane
 from desktop.ui.loyalty_view import MemberView, RewardChoice, member_view
+from desktop.ui.loyalty_widgets import (
+    RewardRow,
+    StampStrip,
+    muted,
+    panel_frame,
+    scaled,
+    wrapping,
+)
 from desktop.ui.print_jobs import BatchPrinter, PrintProgress, slips_job
 from desktop.ui.purchase_dialog import error_label, show_message
 from desktop.ui.redeem_box import GOOD_COLOUR
 
 RECENT_COLUMNS = ("When", "What", "Change", "Balance")
 EMPTY_HINT = (
-    "Scan a member's card, type its number, or search for a customer by name: their "
-    "balance, tier and the rewards they can have show here."
+    "Scan their loyalty card, type its number, or type their name and press Enter: their "
+    "balance, tier and the rewards they can have show here. A customer who has not joined "
+    "can be enrolled with Ctrl+E."
 )
-
-
-def _scaled(label: QLabel, factor: float, *, bold: bool = True) -> QLabel:
-    font = QFont(label.font())
-    font.setPointSizeF(font.pointSizeF() * factor)
-    font.setBold(bold)
-    label.setFont(font)
-    return label
-
-
-def _muted(label: QLabel) -> QLabel:
-    mute(label)
-    return label
-
-
-def _panel() -> QFrame:
-    frame = QFrame()
-    frame.setObjectName("loyaltyPanel")
-    frame.setStyleSheet(
-        "QFrame#loyaltyPanel { border: 1px solid palette(mid); border-radius: 6px; "
-        "background: palette(base); }"
-    )
-    return frame
-
-
-def _wrapping(text: str = "") -> QLabel:
-    label = QLabel(text)
-    label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    return label
-
-
-class StampStrip(QWidget):
-    """The stamp card as circles, filled for the stamps on it; ten to a row."""
-
-    PER_ROW = 10
-    SIZE = 22
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.filled = 0
-        self.slots = 0
-
-    def show_card(self, filled: int, slots: int) -> None:
-        self.filled, self.slots = filled, slots
-        self.setToolTip(f"{filled} of {slots}")
-        self.updateGeometry()
-        self.update()
-
-    def sizeHint(self) -> QSize:
-        rows = -(-self.slots // self.PER_ROW) if self.slots else 0
-        columns = min(self.slots, self.PER_ROW)
-        return QSize(columns * (self.SIZE + 6), rows * (self.SIZE + 6))
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        accent = self.palette().color(self.palette().ColorRole.Highlight)
-        for slot in range(self.slots):
-            row, column = divmod(slot, self.PER_ROW)
-            box = QRectF(
-                column * (self.SIZE + 6) + 1, row * (self.SIZE + 6) + 1, self.SIZE, self.SIZE
-            )
-            painter.setPen(QPen(accent, 1.6))
-            painter.setBrush(accent if slot < self.filled else QColor(0, 0, 0, 0))
-            painter.drawEllipse(box)
-        painter.end()
-
-
-class RewardRow(QFrame):
-    """One reward the member can have, with its Redeem… button."""
-
-    def __init__(self, choice: RewardChoice, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.choice = choice
-        name = _scaled(QLabel(choice.name), 1.1)
-        what = _muted(QLabel(f"{choice.description} · {choice.cost}"))
-        self.redeem_button = QPushButton("Redeem…")
-        self.redeem_button.setAutoDefault(True)  # Enter on the focused button redeems
-        self.redeem_button.setToolTip(choice.question)
-        texts = QVBoxLayout()
-        texts.setSpacing(0)
-        texts.addWidget(name)
-        texts.addWidget(what)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 4, 0, 4)
-        layout.addLayout(texts, 1)
-        layout.addWidget(self.redeem_button, 0, Qt.AlignmentFlag.AlignVCenter)
 
 
 class MemberPanel(QWidget):
@@ -156,7 +76,7 @@ class MemberPanel(QWidget):
         self.reward_rows: list[RewardRow] = []
         self._voucher_code: str | None = None
 
-        self.notice = _wrapping()
+        self.notice = wrapping()
         self.notice.setStyleSheet(f"color: {GOOD_COLOUR}; font-weight: 600;")
         self.notice.hide()
         self.print_voucher_button = QPushButton("Print voucher slip…")
@@ -171,7 +91,9 @@ class MemberPanel(QWidget):
         self.stack = QStackedWidget()
         self.empty_page = self._build_empty()
         self.member_page = self._build_member()
-        self.join_page = self._build_join()
+        self.join_page = EnrolPane(shop, events)
+        self.join_page.enrolled.connect(self._enrolled)
+        self.join_page.failed.connect(lambda message: show_message(self.error, message))
         for page in (self.empty_page, self.member_page, self.join_page):
             self.stack.addWidget(page)
 
@@ -184,27 +106,29 @@ class MemberPanel(QWidget):
         layout.addWidget(self.error)
         layout.addWidget(self.print_progress)
         layout.addWidget(self.stack, 1)
-        QShortcut(
-            QKeySequence(Qt.Key.Key_Escape), self.confirm_strip, self.cancel_enrol
-        ).setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
 
     # Building ------------------------------------------------------------------------------
 
     def _build_empty(self) -> QWidget:
-        hint = _scaled(_wrapping(EMPTY_HINT), 1.15, bold=False)
-        hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        title = muted(scaled(QLabel("Who is at the counter?"), 1.5))
+        hint = muted(scaled(wrapping(EMPTY_HINT), 1.1, bold=False))
+        for label in (title, hint):
+            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         hint.setFixedWidth(520)
-        _muted(hint)
+        # Centred in the page, a wrapping label is given one line unless told its height.
+        hint.setFixedHeight(hint.heightForWidth(520))
         page = QWidget()
         layout = QVBoxLayout(page)
+        layout.setSpacing(10)
         layout.addStretch(1)
+        layout.addWidget(title, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addWidget(hint, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addStretch(2)
         return page
 
     def _build_member(self) -> QWidget:
-        self.name = _scaled(_wrapping(), 1.6)
-        self.subtitle = _muted(_wrapping())
+        self.name = scaled(wrapping(), 1.6)
+        self.subtitle = muted(wrapping())
         self.adjust_button = QPushButton("Adjust…")
         self.adjust_button.setAutoDefault(False)
         self.adjust_button.clicked.connect(self.adjust)
@@ -220,12 +144,12 @@ class MemberPanel(QWidget):
         header.addWidget(self.adjust_button, 0, Qt.AlignmentFlag.AlignTop)
         header.addWidget(self.card_button, 0, Qt.AlignmentFlag.AlignTop)
 
-        balance_box = _panel()
-        self.balance_caption = _muted(QLabel("Balance"))
-        self.balance = _scaled(QLabel(), 2.6)
-        self.balance_unit = _scaled(QLabel(), 1.2, bold=False)
+        balance_box = panel_frame()
+        self.balance_caption = muted(QLabel("Balance"))
+        self.balance = scaled(QLabel(), 2.6)
+        self.balance_unit = scaled(QLabel(), 1.2, bold=False)
         self.stamps = StampStrip()
-        self.expiry = _muted(_wrapping())
+        self.expiry = muted(wrapping())
         amount = QHBoxLayout()
         amount.addWidget(self.balance)
         amount.addWidget(self.balance_unit, 0, Qt.AlignmentFlag.AlignBottom)
@@ -238,16 +162,16 @@ class MemberPanel(QWidget):
         balance_layout.addWidget(self.expiry)
         balance_layout.addStretch(1)
 
-        self.tier_box = _panel()
-        self.tier_caption = _muted(QLabel("Tier"))
-        self.tier_name = _scaled(QLabel(), 1.5)
-        self.tier_detail = _muted(_wrapping())
+        self.tier_box = panel_frame()
+        self.tier_caption = muted(QLabel("Tier"))
+        self.tier_name = scaled(QLabel(), 1.5)
+        self.tier_detail = muted(wrapping())
         self.tier_progress = QProgressBar()
         self.tier_progress.setRange(0, 1000)
         self.tier_progress.setTextVisible(False)
         self.tier_progress.setFixedHeight(10)
-        self.tier_next = _wrapping()
-        self.tier_perks = _wrapping()
+        self.tier_next = wrapping()
+        self.tier_perks = wrapping()
         tier_layout = QVBoxLayout(self.tier_box)
         tier_layout.setContentsMargins(14, 10, 14, 10)
         for widget in (
@@ -270,10 +194,10 @@ class MemberPanel(QWidget):
 
         self.rewards_box = QGroupBox("Rewards they can have now")
         self.rewards_layout = QVBoxLayout(self.rewards_box)
-        self.no_rewards = _muted(_wrapping())
-        self.next_reward = _wrapping()
+        self.no_rewards = muted(wrapping())
+        self.next_reward = wrapping()
 
-        recent_box = QGroupBox("Recent points")
+        self.recent_box = recent_box = QGroupBox("Recent points")
         self.recent = QTableWidget(0, len(RECENT_COLUMNS))
         self.recent.setHorizontalHeaderLabels(RECENT_COLUMNS)
         self.recent.verticalHeader().hide()
@@ -302,39 +226,6 @@ class MemberPanel(QWidget):
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(content)
         return scroll
-
-    def _build_join(self) -> QWidget:
-        self.join_name = _scaled(_wrapping(), 1.6)
-        self.join_subtitle = _muted(_wrapping())
-        self.join_text = _wrapping()
-        self.enrol_button = QPushButton("Enrol…  (Ctrl+E)")
-        self.enrol_button.setAutoDefault(True)
-        self.enrol_button.clicked.connect(self.start_enrol)
-        self.confirm_strip = _panel()
-        self.confirm_text = _wrapping()
-        self.confirm_button = QPushButton("Enrol")
-        self.confirm_button.setAutoDefault(True)  # Enter confirms
-        self.confirm_button.clicked.connect(self.enrol)
-        cancel = QPushButton("Cancel")
-        cancel.setAutoDefault(False)
-        cancel.clicked.connect(self.cancel_enrol)
-        strip = QHBoxLayout(self.confirm_strip)
-        strip.setContentsMargins(14, 10, 14, 10)
-        strip.addWidget(self.confirm_text, 1)
-        strip.addWidget(self.confirm_button)
-        strip.addWidget(cancel)
-        self.confirm_strip.hide()
-        page = QWidget()
-        layout = QVBoxLayout(page)
-        layout.setSpacing(10)
-        layout.addWidget(self.join_name)
-        layout.addWidget(self.join_subtitle)
-        layout.addSpacing(8)
-        layout.addWidget(self.join_text)
-        layout.addWidget(self.enrol_button, 0, Qt.AlignmentFlag.AlignLeft)
-        layout.addWidget(self.confirm_strip)
-        layout.addStretch(1)
-        return page
 
     # Showing -------------------------------------------------------------------------------
 
@@ -374,16 +265,7 @@ class MemberPanel(QWidget):
             self.show_member(account_id)
             return
         self.view, self.customer_id = None, customer_id
-        self.join_name.setText(name)
-        self.join_subtitle.setText(f"Customer {customer_id} · not a member yet")
-        bonus = programme.joining_bonus
-        welcome = f", and a welcome bonus of {programme.units(bonus)}" if bonus else ""
-        self.join_text.setText(
-            f"Enrol {name} in the loyalty programme: they get a card number now{welcome}."
-        )
-        self.confirm_text.setText(f"Enrol {name}? Press Enter to confirm, or Esc to think again.")
-        self.confirm_strip.hide()
-        self.enrol_button.show()
+        self.join_page.show_customer(customer_id, name, programme)
         self.stack.setCurrentWidget(self.join_page)
 
     def refresh(self) -> None:
@@ -397,7 +279,6 @@ class MemberPanel(QWidget):
         programme = view.programme
         self.name.setText(view.name)
         self.subtitle.setText(view.subtitle)
-        self.balance_caption.setText(programme.unit_plural.capitalize())
         self.balance.setText(f"{view.balance:,}")
         self.balance_unit.setText(view.unit_word)
         self.stamps.setVisible(view.stamps_on_card is not None)
@@ -415,6 +296,7 @@ class MemberPanel(QWidget):
             self.tier_perks.setText(f"Perks: {tier.perks}" if tier.perks else "")
             self.tier_perks.setVisible(bool(tier.perks))
         self._fill_rewards(view)
+        self.recent_box.setTitle(f"Recent {programme.unit_plural}")
         self.recent.setRowCount(len(view.recent))
         for row, cells in enumerate(view.recent):
             for column, text in enumerate(cells):
@@ -457,36 +339,19 @@ class MemberPanel(QWidget):
     # Doing ---------------------------------------------------------------------------------
 
     def start_enrol(self) -> None:
-        """Ctrl+E: ask to confirm, with Enter on the confirm button."""
-        if self.stack.currentWidget() is not self.join_page:
+        """Ctrl+E: ask to enrol the customer shown (Enter then confirms)."""
+        if self.stack.currentWidget() is self.join_page:
+            self.join_page.ask()
             return
-        self.enrol_button.hide()
-        self.confirm_strip.show()
-        self.confirm_button.setFocus()
+        already = f"{self.view.name} is already a member." if self.view else ""
+        show_message(
+            self.error,
+            already or "Find the customer first (type their name and Enter), then Ctrl+E.",
+        )
 
-    def cancel_enrol(self) -> None:
-        self.confirm_strip.hide()
-        self.enrol_button.show()
-        self.enrol_button.setFocus()
-
-    def enrol(self) -> None:
-        customer_id = self.customer_id
-        if customer_id is None:
-            return
-        try:
-            with self.shop.write() as session:
-                account = enrol(session, customer_id)
-                account_id, card = account.id, format_code(account.card_number)
-                name = get_customer(session, customer_id).name
-        except Exception as error:
-            message = describe_error(error)
-            if message is None:
-                raise
-            show_message(self.error, message)
-            return
-        self.events.changed.emit("loyalty")
+    def _enrolled(self, account_id: int, message: str) -> None:
         self.show_member(account_id)
-        self._say(f"{name} is a member now. Card number {card}: print the card now or later.")
+        self._say(message)
         self.card_button.setFocus()
 
     def redeem(self, choice: RewardChoice) -> None:

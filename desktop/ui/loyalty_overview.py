@@ -7,7 +7,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -31,6 +30,7 @@ from desktop.shop.rewards import list_rewards
 from desktop.store.shopfile import ShopDatabase
 from desktop.ui import workers
 from desktop.ui.customer_format import ShopFormat, mute
+from desktop.ui.loyalty_widgets import muted, panel_frame, scaled, wrapping
 from desktop.ui.purchase_dialog import error_label, show_message
 
 Row = tuple[int, tuple[str, ...]]  # account id, cells
@@ -117,21 +117,8 @@ def read_overview(shop: ShopDatabase, within: int | None, days: int) -> Overview
 
 
 def _tile() -> tuple[QFrame, QLabel, QLabel, QLabel]:
-    frame = QFrame()
-    frame.setObjectName("loyaltyTile")
-    frame.setStyleSheet(
-        "QFrame#loyaltyTile { border: 1px solid palette(mid); border-radius: 6px; "
-        "background: palette(base); }"
-    )
-    caption, figure, note = QLabel(), QLabel(), QLabel()
-    mute(caption)
-    mute(note)
-    note.setWordWrap(True)
-    big = QFont(figure.font())
-    big.setPointSizeF(big.pointSizeF() * 1.9)
-    big.setBold(True)
-    figure.setFont(big)
-    figure.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    frame = panel_frame()
+    caption, figure, note = muted(QLabel()), scaled(wrapping(), 1.9), muted(wrapping())
     layout = QVBoxLayout(frame)
     layout.setContentsMargins(14, 10, 14, 10)
     layout.setSpacing(2)

@@ -123,7 +123,7 @@ class LoyaltyPage(QWidget):
         if self.panel.customer_id is None:
             self.poll.set_customer(None)
             return
-        name = self.panel.view.name if self.panel.view else self.panel.join_name.text()
+        name = self.panel.view.name if self.panel.view else self.panel.join_page.name.text()
         self.poll.set_customer((self.panel.customer_id, name))
 
     def enrol_shortcut(self) -> None:

@@ -8,14 +8,12 @@ from decimal import Decimal, InvalidOperation
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QButtonGroup,
     QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -23,8 +21,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QRadioButton,
     QSpinBox,
-    QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -36,7 +32,6 @@ from desktop.shop.errors import InvalidInput
 from desktop.shop.loyalty_rules import (
     MAX_POINTS,
     Programme,
-    Tier,
     earning_rule,
     get_programme,
     save_programme,
@@ -46,9 +41,9 @@ from desktop.shop.settings import ShopProfile, get_profile
 from desktop.store.shopfile import ShopDatabase
 from desktop.ui.customer_format import mute
 from desktop.ui.events import ShopEvents
+from desktop.ui.loyalty_tiers_table import TiersTable
 from desktop.ui.purchase_dialog import error_label, show_message
 
-TIER_COLUMNS = ("Name", "From a spend of", "Multiplier", "Perks")
 DEFAULT_WORDS = {"points": ("point", "points"), "stamps": ("stamp", "stamps")}
 MINOR_UNITS = {"GBP": "pence", "EUR": "cents", "USD": "cents", "AUD": "cents", "CAD": "cents"}
 EARNING, BONUSES, TIERS = range(3)
@@ -235,20 +230,13 @@ class ProgrammeDialog(QDialog):
 
     def _tiers_tab(self) -> QWidget:
         self.tier_months = _spin(1, 36, " months")
-        self.tiers = QTableWidget(0, len(TIER_COLUMNS))
-        self.tiers.setHorizontalHeaderLabels(TIER_COLUMNS)
-        self.tiers.verticalHeader().hide()
-        self.tiers.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        header = self.tiers.horizontalHeader()
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((0, 130), (1, 130), (2, 90)):
-            self.tiers.setColumnWidth(column, width)
+        self.tiers = TiersTable(self.profile)
         add = QPushButton("Add tier")
         add.setAutoDefault(False)
-        add.clicked.connect(self.add_tier)
+        add.clicked.connect(self.tiers.add_tier)
         remove = QPushButton("Remove tier")
         remove.setAutoDefault(False)
-        remove.clicked.connect(self.remove_tier)
+        remove.clicked.connect(self.tiers.remove_tier)
         period = QHBoxLayout()
         period.addWidget(QLabel("Members reach a tier by what they spent in the last"))
         period.addWidget(self.tier_months)
@@ -296,62 +284,8 @@ class ProgrammeDialog(QDialog):
         value = programme.point_value
         self.point_value.setText("" if value is None else f"{value.normalize():f}")
         self.tier_months.setValue(programme.tier_months)
-        self.tiers.setRowCount(0)
-        for tier in programme.tiers:
-            self._tier_row(tier)
+        self.tiers.load(programme.tiers)
         self._kind_changed()
-
-    def _tier_row(self, tier: Tier) -> None:
-        row = self.tiers.rowCount()
-        self.tiers.insertRow(row)
-        cells = (
-            tier.name,
-            self._money_text(tier.min_spend),
-            f"{tier.multiplier.normalize():f}",
-            tier.perks,
-        )
-        for column, text in enumerate(cells):
-            self.tiers.setItem(row, column, QTableWidgetItem(text))
-
-    def add_tier(self) -> None:
-        """A new row, starting £100 above the highest tier, its name ready to type."""
-        spends = [t.min_spend for t in self._read_tiers(strict=False)]
-        step = 10_000 * 10 ** max(minor_digits(self.profile.currency) - 2, 0)
-        self._tier_row(Tier("", max(spends) + step if spends else 0))
-        row = self.tiers.rowCount() - 1
-        self.tiers.setCurrentCell(row, 0)
-        name = self.tiers.item(row, 0)
-        if name is not None:
-            self.tiers.editItem(name)
-
-    def remove_tier(self) -> None:
-        row = self.tiers.currentRow()
-        if row >= 0:
-            self.tiers.removeRow(row)
-
-    def _cell(self, row: int, column: int) -> str:
-        item = self.tiers.item(row, column)
-        return item.text().strip() if item is not None else ""
-
-    def _read_tiers(self, *, strict: bool = True) -> list[Tier]:
-        tiers = []
-        for row in range(self.tiers.rowCount()):
-            name = self._cell(row, 0)
-            try:
-                spend = parse_amount(
-                    self._cell(row, 1) or "0", self.profile.currency, "tiers", self.profile.locale
-                )
-                multiplier = Decimal(self._cell(row, 2) or "1")
-            except (InvalidInput, InvalidOperation):
-                if not strict:
-                    continue
-                raise InvalidInput(
-                    "tiers",
-                    f"Check the spend and the multiplier of tier {row + 1} "
-                    f"({name or 'no name'}): write them like {self._money_text(20_000)} and 1.25.",
-                ) from None
-            tiers.append(Tier(name, spend, multiplier, self._cell(row, 3)))
-        return tiers
 
     def read_programme(self) -> Programme:
         """The programme the form describes (checked when saved); InvalidInput for money or
@@ -388,7 +322,7 @@ class ProgrammeDialog(QDialog):
             email_bonus=self.email.value(),
             expiry_months=self.expiry_months.value() if self.expires.isChecked() else None,
             tier_months=self.tier_months.value(),
-            tiers=tuple(self._read_tiers()),
+            tiers=tuple(self.tiers.tiers()),
             point_value=value,
         )
 

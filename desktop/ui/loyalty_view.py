@@ -38,7 +38,7 @@ class RewardChoice:
 @dataclass(frozen=True)
 class TierView:
     name: str  # 'Silver', or 'No tier yet'
-    detail: str  # '×1.25 points · £137.50 spent in the last 12 months'
+    detail: str  # 'Earns ×1.25 points · £137.50 spent in the last 12 months'
     perks: str
     progress: float  # towards the next tier, 0 to 1 (1 at the top tier)
     next_step: str  # '£62.50 more to reach Gold'
@@ -102,7 +102,9 @@ def _tier(summary: MemberSummary, shown: ShopFormat) -> TierView | None:
         return None
     spent = f"{shown.money(status.spend)} spent in the last {programme.tier_months} months"
     current = status.tier
-    detail = spent if current is None else f"×{current.multiplier.normalize():f} · {spent}"
+    detail = spent
+    if current is not None and current.multiplier != 1:
+        detail = f"Earns ×{current.multiplier.normalize():f} {programme.unit_plural} · {spent}"
     if status.next_tier is None or status.to_next is None:
         return TierView(current.name if current else "", detail, _perks(summary), 1.0, "Top tier")
     floor = current.min_spend if current else 0

@@ -32,16 +32,16 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.printing import LAYOUTS
-from desktop.shop.inserts import InsertOptions, insert_options
+from desktop.shop.insert_options import InsertOptions, insert_options
 from desktop.shop.money import format_money
 from desktop.shop.parcels import ParcelRow, extras_to_pack, todays_parcels
 from desktop.shop.purchases import CHANNELS
 from desktop.shop.settings import get_profile
 from desktop.store.shopfile import ShopDatabase
 from desktop.ui.events import ShopEvents
+from desktop.ui.inline_errors import error_label, show_message
 from desktop.ui.insert_settings_dialog import InsertSettingsDialog
 from desktop.ui.print_jobs import BatchPrinter, PrintProgress, RenderedBatch, insert_job, plural
-from desktop.ui.purchase_dialog import error_label, show_message
 
 Index = QModelIndex | QPersistentModelIndex
 REFRESHED_BY = ("purchases", "customers", "settings")
@@ -101,7 +101,7 @@ class ParcelTableModel(QAbstractTableModel):
         if not index.isValid():
             return None
         row = self._rows[index.row()]
-        column = index.column()
+        column, printed = index.column(), row.insert_printed_at is not None
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(row, column)
         if role == Qt.ItemDataRole.ToolTipRole and column == 3:
@@ -110,15 +110,11 @@ class ParcelTableModel(QAbstractTableModel):
             return CHANNELS.get(row.channel, row.channel)
         if role == Qt.ItemDataRole.TextAlignmentRole and column == self.TOTAL:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.FontRole and column == self.INSERT and not row.insert_printed_at:
+        if role == Qt.ItemDataRole.FontRole and column == self.INSERT and not printed:
             bold = QFont()
             bold.setBold(True)
             return bold
-        if (
-            role == Qt.ItemDataRole.ForegroundRole
-            and column == self.INSERT
-            and (row.insert_printed_at)
-        ):
+        if role == Qt.ItemDataRole.ForegroundRole and column == self.INSERT and printed:
             return QColor(PRINTED_COLOUR)
         return None
 
@@ -308,17 +304,8 @@ class ParcelsPage(QWidget):
         when = "Today" if day == date.today() else format_date(day, "EEEE d MMMM", locale=locale)
         self.heading.setText(f"{when}'s parcels" if day == date.today() else f"Parcels, {when}")
         waiting = len(self.unprinted_ids())
-        if rows:
-            self.summary.setText(
-                f"{plural(len(rows), 'parcel')} to pack · "
-                + (
-                    f"{waiting} insert{'s' if waiting != 1 else ''} to print"
-                    if waiting
-                    else "every insert printed"
-                )
-            )
-        else:
-            self.summary.setText("")
+        to_print = f"{plural(waiting, 'insert')} to print" if waiting else "every insert printed"
+        self.summary.setText(f"{plural(len(rows), 'parcel')} to pack · {to_print}" if rows else "")
         none = "today" if day == date.today() else "on this day"
         self.empty.setText(
             f"No online or phone orders {none}.\nParcels appear here as soon as they are recorded."
@@ -360,9 +347,7 @@ class ParcelsPage(QWidget):
         waiting = len(self.unprinted_ids())
         busy = self.printer.busy
         if waiting:
-            self.print_button.setText(
-                f"Print {waiting} unprinted insert{'s' if waiting != 1 else ''}"
-            )
+            self.print_button.setText(f"Print {plural(waiting, 'unprinted insert')}")
         elif self.model.rowCount():
             self.print_button.setText("Every insert is printed")
         else:

@@ -7,37 +7,28 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
 
-from babel.dates import format_date
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
 from desktop.errors import describe_error
 from desktop.printing import render_inserts, render_voucher_slips
-from desktop.shop.codes import format_code, new_code
+from desktop.shop.codes import format_code
+from desktop.shop.insert_options import InsertOptions
 from desktop.shop.inserts import (
-    QR_CAPTIONS,
     InsertContent,
-    InsertOptions,
     ShopBranding,
-    link_with_reference,
     mark_inserts_printed,
     mark_vouchers_printed,
     prepare_inserts,
+    sample_insert,
     shop_branding,
     voucher_content,
 )
 from desktop.shop.settings import ShopProfile, get_profile
-from desktop.shop.templates import Template, fill_template
-from desktop.shop.vouchers import (
-    VoucherRefused,
-    describe_value,
-    find_voucher,
-    refusal,
-    unprinted_vouchers,
-)
-from desktop.store.models import Voucher, utc_now
+from desktop.shop.templates import Template
+from desktop.shop.vouchers import VoucherRefused, find_voucher, refusal, unprinted_vouchers
+from desktop.store.models import utc_now
 from desktop.store.shopfile import ShopDatabase
 from desktop.ui import workers
 from desktop.ui.events import ShopEvents
@@ -46,10 +37,6 @@ from desktop.ui.print_preview import PrintPreviewDialog
 # Purchases prepared per step: small enough for Cancel to answer at once.
 CHUNK = 20
 SLIP_LAYOUT = "a4-4up"
-SAMPLE_REFERENCE = "P-000123"
-SAMPLE_ITEMS = ["Blue stoneware mug", "2 × Linen tea towel"]
-# One made-up code per run, so the sample doesn't change its code at every keystroke.
-SAMPLE_CODE = new_code()
 
 
 @dataclass(frozen=True)
@@ -130,65 +117,6 @@ def slips_job(
         return RenderedBatch("Voucher slips", out.getvalue(), pages, len(slips), voucher_ids=ids)
 
     return run
-
-
-def sample_voucher(profile: ShopProfile, options: InsertOptions) -> Voucher:
-    """The voucher a sample insert shows; never added to a session, so never issued."""
-    return Voucher(
-        code=SAMPLE_CODE,
-        kind=options.voucher_kind,
-        percent=options.voucher_percent,
-        amount=options.voucher_amount,
-        currency=profile.currency,
-        min_spend=options.voucher_min_spend,
-        expires_on=date.today() + timedelta(days=options.voucher_validity_days),
-        terms="",
-    )
-
-
-def sample_values(profile: ShopProfile, options: InsertOptions, voucher: Voucher) -> dict[str, str]:
-    """What the placeholders say on the sample insert, for a made-up customer called Zoë."""
-    shop_name = profile.name or "our shop"
-    expiry = voucher.expires_on or date.today()
-    return {
-        "first_name": "Zoë",
-        "shop_name": shop_name,
-        "signed_by": options.signed_by or shop_name,
-        "items": ", ".join(SAMPLE_ITEMS),
-        "reference": SAMPLE_REFERENCE,
-        "purchase_date": str(format_date(date.today(), "d MMMM y", locale=profile.locale)),
-        "website": profile.website,
-        "voucher_value": describe_value(voucher, profile.locale),
-        "voucher_code": format_code(voucher.code),
-        "voucher_expiry": str(format_date(expiry, "d MMMM y", locale=profile.locale)),
-    }
-
-
-def sample_insert(
-    profile: ShopProfile, options: InsertOptions, template: Template
-) -> InsertContent:
-    """The insert a made-up customer would get with these (perhaps unsaved) options."""
-    voucher = sample_voucher(profile, options)
-    values = sample_values(profile, options, voucher)
-    message = fill_template(template, values, with_voucher=options.voucher)
-    qr_url = None
-    if options.qr == "feedback" and options.feedback_url:
-        qr_url = link_with_reference(
-            options.feedback_url, SAMPLE_REFERENCE, field="feedback address"
-        )
-    elif options.qr == "site" and profile.website:
-        qr_url = link_with_reference(profile.website, SAMPLE_REFERENCE, field="website")
-    return InsertContent(
-        reference=SAMPLE_REFERENCE,
-        first_name="Zoë",
-        greeting=message.greeting,
-        message=message.body,
-        signature=message.signature,
-        items=list(SAMPLE_ITEMS),
-        voucher=voucher_content(voucher, profile.locale) if options.voucher else None,
-        qr_url=qr_url,
-        qr_caption=QR_CAPTIONS[options.qr] if qr_url and options.qr else "",
-    )
 
 
 def sample_job(shop: ShopDatabase, options: InsertOptions, template: Template) -> Job:

@@ -43,24 +43,15 @@ from desktop.shop.money import parse_amount, to_input_text
 from desktop.shop.purchases import CHANNELS, MAX_QUANTITY, PurchaseInput, record_purchase
 from desktop.shop.settings import get_profile
 from desktop.store.shopfile import ShopDatabase
-from desktop.ui.customer_picker import ENTER_KEYS, ERROR_STYLE, NEW_FIELDS, CustomerPicker
+from desktop.ui.customer_picker import ENTER_KEYS, NEW_FIELDS, CustomerPicker
 from desktop.ui.events import ShopEvents
+
+# Re-exported for the loyalty screens that still import them from here.
+from desktop.ui.inline_errors import error_label as error_label
+from desktop.ui.inline_errors import show_message as show_message
 from desktop.ui.purchase_table import EntryLine, PurchaseLinesModel
 
 DETAIL_FIELDS = ("reference", "date", "note", "channel")
-
-
-def error_label() -> QLabel:
-    label = QLabel()
-    label.setStyleSheet(ERROR_STYLE)
-    label.setWordWrap(True)
-    label.hide()
-    return label
-
-
-def show_message(label: QLabel, message: str) -> None:
-    label.setText(message)
-    label.setVisible(bool(message))
 
 
 class PurchaseDialog(QDialog):

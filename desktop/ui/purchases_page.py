@@ -23,7 +23,8 @@ from desktop.shop.purchases import CHANNELS, PurchaseRow, find_purchase, get_pur
 from desktop.shop.settings import get_profile
 from desktop.store.shopfile import ShopDatabase
 from desktop.ui.events import ShopEvents
-from desktop.ui.purchase_dialog import PurchaseDialog, error_label, show_message
+from desktop.ui.inline_errors import error_label, show_message
+from desktop.ui.purchase_dialog import PurchaseDialog
 from desktop.ui.purchase_table import PurchaseTableModel, local_time
 from desktop.ui.void_dialog import VoidDialog
 

@@ -24,8 +24,7 @@ from PySide6.QtWidgets import (
 from desktop.errors import describe_error
 from desktop.shop.codes import format_code
 from desktop.shop.money import format_money
-from desktop.shop.parcels import local_day_bounds
-from desktop.shop.purchases import PurchaseRow, browse_purchases, find_purchase, get_purchase
+from desktop.shop.purchases import PurchaseRow, find_purchase, get_purchase, todays_purchases
 from desktop.shop.settings import get_profile
 from desktop.shop.vouchers import (
     KINDS,
@@ -38,11 +37,10 @@ from desktop.shop.vouchers import (
 )
 from desktop.store.shopfile import ShopDatabase
 from desktop.ui.events import ShopEvents
+from desktop.ui.inline_errors import ERROR_COLOUR
 from desktop.ui.purchase_table import local_time
 
 GOOD_COLOUR = "#1b6e3a"
-BAD_COLOUR = "#b3261e"
-RECENT_PURCHASES = 60
 
 
 @dataclass(frozen=True)
@@ -59,7 +57,7 @@ class CheckedVoucher:
 
 
 def _verdict(label: QLabel, text: str, good: bool) -> None:
-    colour = GOOD_COLOUR if good else BAD_COLOUR
+    colour = GOOD_COLOUR if good else ERROR_COLOUR
     label.setStyleSheet(f"color: {colour}; font-weight: 600;")
     label.setText(text)
     label.setVisible(bool(text))
@@ -268,12 +266,7 @@ class RedeemDialog(QDialog):
     def _fill(self) -> None:
         with self.shop.read() as session:
             self._locale = get_profile(session).locale
-            start, _end = local_day_bounds(date.today())
-            rows = [
-                row
-                for row in browse_purchases(session, limit=RECENT_PURCHASES).rows
-                if row.purchased_at >= start and not row.voided
-            ]
+            rows = todays_purchases(session)
         owner = self.voucher.customer_id
         # The owner's purchases first (newest first), so the sale just rung up is the default.
         rows.sort(key=lambda row: owner is None or row.customer_id != owner)

@@ -37,7 +37,7 @@ from desktop.shop.settings import (
 from desktop.store.shopfile import ShopDatabase
 from desktop.ui.catalogue_editor import CatalogueEditor
 from desktop.ui.events import ShopEvents
-from desktop.ui.purchase_dialog import error_label, show_message
+from desktop.ui.inline_errors import error_label, show_message
 
 PREVIEW_SIZE = (200, 110)
 

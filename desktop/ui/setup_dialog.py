@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from desktop.errors import describe_error
 from desktop.shop.settings import ShopProfile
 from desktop.store.shopfile import ShopDatabase
-from desktop.ui.purchase_dialog import error_label, show_message
+from desktop.ui.inline_errors import error_label, show_message
 from desktop.ui.settings_page import ProfileForm
 
 Choice = Literal["setup", "sample"]

@@ -21,7 +21,7 @@ from desktop.shop.purchases import CHANNELS, get_purchase, void_purchase
 from desktop.shop.settings import get_profile
 from desktop.store.shopfile import ShopDatabase
 from desktop.ui.events import ShopEvents
-from desktop.ui.purchase_dialog import error_label, show_message
+from desktop.ui.inline_errors import error_label, show_message
 from desktop.ui.purchase_table import local_time
 
 

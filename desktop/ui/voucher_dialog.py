@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
-    QLayout,
     QLineEdit,
     QPushButton,
     QRadioButton,
@@ -39,26 +38,10 @@ from desktop.shop.vouchers import (
     void_voucher,
 )
 from desktop.store.shopfile import ShopDatabase
-from desktop.ui.customer_form import error_label, fit_height
-from desktop.ui.customer_picker import NEW_FIELDS, NOBODY, CustomerPicker
+from desktop.ui.customer_form import fit_height
+from desktop.ui.customer_picker import NEW_FIELDS, CustomerPicker
 from desktop.ui.events import ShopEvents
-from desktop.ui.purchase_dialog import show_message
-
-
-def with_error(field: QWidget | QLayout, *below: QWidget) -> QWidget:
-    """A form row's field with its message (or note) right under it, no gap while hidden."""
-    row = QWidget()
-    layout = QVBoxLayout(row)
-    layout.setContentsMargins(0, 0, 0, 0)
-    layout.setSpacing(3)
-    if isinstance(field, QLayout):
-        layout.addLayout(field)
-    else:
-        layout.addWidget(field)
-    for widget in below:
-        layout.addWidget(widget)
-    return row
-
+from desktop.ui.inline_errors import error_label, show_message, with_error
 
 # "reward" vouchers come from the loyalty programme, not from this dialog.
 ISSUED_KINDS = {
@@ -128,7 +111,10 @@ class IssueVoucherDialog(QDialog):
         owners = QButtonGroup(self)
         owners.addButton(self.for_customer)
         owners.addButton(self.for_bearer)
-        self.picker = CustomerPicker(shop, self.profile.country)
+        self.picker = CustomerPicker(
+            shop, self.profile.country, nobody_label="For the bearer (anyone)"
+        )
+        self.picker.chosen.connect(self._picked)
         self.for_bearer.toggled.connect(self._owner_changed)
         if customer_id is not None:
             self.picker.preselect(customer_id)
@@ -190,9 +176,12 @@ class IssueVoucherDialog(QDialog):
     def _owner_changed(self) -> None:
         self.picker.setVisible(self.for_customer.isChecked())
         if self.for_customer.isChecked():
-            if self.picker.choice() is NOBODY:
-                self.picker.summary.setText("")
             self.picker.search.setFocus()
+
+    def _picked(self) -> None:
+        # Choosing "For the bearer (anyone)" in the list means just that.
+        if self.picker.choice() is self.picker.nobody:
+            self.for_bearer.setChecked(True)
 
     def _money(self, text: str, field: str) -> int | None:
         if not text.strip():
@@ -228,6 +217,7 @@ class IssueVoucherDialog(QDialog):
                 "Type the customer's name and pick them from the list (Enter), "
                 "or choose “Whoever brings it”."
             )
+            fit_height(self)
             return
         try:
             terms = self.terms_typed()
@@ -266,6 +256,7 @@ class IssueVoucherDialog(QDialog):
         field = error.field if isinstance(error, InvalidInput) else None
         if field in NEW_FIELDS or (isinstance(error, NotFound) and "customer" in message):
             self.picker.show_error(message, field)
+            fit_height(self)
             return
         places: dict[str | None, tuple[QLabel, QWidget]] = {
             "kind": (self.kind_error, self.kind),

@@ -21,19 +21,19 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.shop.codes import format_code
-from desktop.shop.money import format_money
 from desktop.shop.settings import get_profile
 from desktop.shop.vouchers import (
     KINDS,
     VoucherRow,
     VoucherState,
+    describe_value,
     list_vouchers,
     unprinted_vouchers,
 )
 from desktop.store.shopfile import ShopDatabase
 from desktop.ui.events import ShopEvents
+from desktop.ui.inline_errors import error_label, show_message
 from desktop.ui.print_jobs import BatchPrinter, PrintProgress, RenderedBatch, plural, slips_job
-from desktop.ui.purchase_dialog import error_label, show_message
 from desktop.ui.redeem_box import GOOD_COLOUR, RedeemBox
 from desktop.ui.voucher_dialog import CancelVoucherDialog, IssueVoucherDialog
 
@@ -50,12 +50,6 @@ STATE_CHOICES: tuple[tuple[str, StateFilter], ...] = (
 )
 STATE_WORDS = {"unused": "Unused", "redeemed": "Used", "expired": "Expired", "void": "Cancelled"}
 STATE_COLOURS = {"unused": GOOD_COLOUR, "void": "#8a8a8a", "expired": "#8a5a00"}
-
-
-def value_text(row: VoucherRow, locale: str) -> str:
-    if row.percent is not None:
-        return f"{row.percent}% off"
-    return f"{format_money(row.amount or 0, row.currency, locale)} off"
 
 
 def _day(moment: datetime | date) -> str:
@@ -141,7 +135,7 @@ class VoucherTableModel(QAbstractTableModel):
         if column == 1:
             return KINDS.get(row.kind, row.kind)
         if column == 2:
-            return value_text(row, self._locale)
+            return describe_value(row, self._locale)
         if column == 3:
             return row.customer_name or "Whoever brings it"
         if column == 4:
@@ -330,7 +324,7 @@ class VouchersPage(QWidget):
             return None
         row = selected[0]
         owner = f" for {row.customer_name}" if row.customer_name else ""
-        described = f"{format_code(row.code)} ({value_text(row, self.model.locale)}{owner})"
+        described = f"{format_code(row.code)} ({describe_value(row, self.model.locale)}{owner})"
         dialog = CancelVoucherDialog(self.shop, self.events, row.id, described, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.destroyed.connect(lambda: setattr(self, "cancel_dialog", None))

@@ -120,7 +120,7 @@ def test_backup_while_another_till_is_writing_is_a_sound_copy_of_what_was_saved(
 @pytest.mark.parametrize(
     ("args", "words"),
     [
-        (("backup", "--db", "{missing}", "--out", "{out}"), "could not be read for the backup"),
+        (("backup", "--db", "{missing}", "--out", "{out}"), "There is no shop file at"),
         (("backup", "--db", "{photo}", "--out", "{out}"), "is not an Aftercare shop file"),
         (("demo",), "demo needs --db PATH"),
         (("check", "--db", "{missing}"), "There is no shop file at"),

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -13,10 +17,30 @@ from desktop.shop.loyalty_members import enrol
 from desktop.shop.loyalty_rules import Programme, save_programme
 from desktop.shop.settings import ShopProfile, save_profile
 from desktop.store.shopfile import ShopDatabase
-from tests.e2e.test_cli_printing import aftercare
 from tests.unit.printing.samples import decoded, page_sizes_mm, page_texts
 
+ROOT = Path(__file__).resolve().parents[2]
 NAMES = ("Zoë Ó'Brien", "Дмитрий Петров", "李雷")
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+
+
+def aftercare(*words: str | Path) -> Run:
+    done = subprocess.run(
+        [sys.executable, "main.py", *map(str, words)],
+        cwd=ROOT,
+        env=os.environ | {"PYTHONIOENCODING": "utf-8"},
+        capture_output=True,
+        encoding="utf-8",
+        timeout=120,
+        check=False,
+    )
+    return Run(done.returncode, done.stdout, done.stderr)
 
 
 @pytest.fixture
@@ -108,3 +132,42 @@ def test_mistakes_in_the_command_are_explained(
 
     missing = aftercare("print", "cards", "--db", shop.location, "--out", tmp_path / "x.pdf")
     assert missing.code == 2 and "--customer" in missing.err
+
+    # A mistyped shop file is refused, not made into a new, empty shop.
+    typo = tmp_path / "shop.aftercar"
+    no_shop = aftercare(
+        "print", "cards", "--db", typo, "--customer", zoe, "--out", tmp_path / "x.pdf"
+    )
+    assert no_shop.code == 2 and f"There is no shop file at {typo}" in no_shop.err
+    assert not typo.exists()
+
+
+def test_new_prints_only_members_still_waiting_for_a_card(
+    shop: ShopDatabase, members: dict[str, tuple[int, str]], tmp_path: Path
+) -> None:
+    first = aftercare(
+        "print",
+        "cards",
+        "--db",
+        shop.location,
+        "--customer",
+        str(members["李雷"][0]),
+        "--out",
+        tmp_path / "one.pdf",
+    )
+    assert first.code == 0, first.err
+
+    waiting = aftercare(
+        "print", "cards", "--db", shop.location, "--new", "--out", tmp_path / "new.pdf"
+    )
+    assert waiting.code == 0, waiting.err
+    text = page_texts(tmp_path / "new.pdf")[0]
+    assert "Zoë Ó'Brien" in text and "Дмитрий Петров" in text
+    assert "李雷" not in text  # printed already
+
+    again = aftercare(
+        "print", "cards", "--db", shop.location, "--new", "--out", tmp_path / "again.pdf"
+    )
+    assert again.code == 0, again.err
+    assert "nothing to print" in again.out
+    assert not (tmp_path / "again.pdf").exists()

@@ -12,14 +12,15 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from desktop.shop.customers import CustomerDetails, create_customer
 from desktop.shop.purchases import LineInput, PurchaseInput, record_purchase
 from desktop.shop.satisfaction import Month
 from desktop.shop.settings import ShopProfile, save_profile
+from desktop.store.locations import backup_dir
 from desktop.store.models_feedback import Feedback
-from desktop.store.shopfile import ShopDatabase
+from desktop.store.shopfile import open_shop
 
 ROOT = Path(__file__).resolve().parents[2]
 LAST_MONTH = Month.of(date.today()).shifted(-1)
@@ -47,26 +48,30 @@ def aftercare(*words: str | Path) -> Run:
 
 
 @pytest.fixture
-def shop_file(shop: ShopDatabase) -> Path:
+def shop_file(tmp_path: Path) -> Path:
     """A set-up shop with Zoë's purchase WEB-1001 last month and Дмитрий's address; closed, as
-    the app would have left it."""
+    the app would have left it. Its own name, so the import's backups land in a folder of their
+    own (backups are kept per shop file name)."""
+    path = tmp_path / "feedback-e2e.aftercare"
+    shop = open_shop(path, backups=tmp_path / "backups")
     when = datetime.combine(LAST_MONTH.first_day + timedelta(days=9), time(12)).astimezone()
-    with shop.write() as session:
-        save_profile(session, ShopProfile(name="Hollybank Tea & Pottery"))
-        zoe = create_customer(session, CustomerDetails("Zoë Ó'Brien")).id
-        create_customer(session, CustomerDetails("Дмитрий", email="dmitry@example.com"))
-        record_purchase(
-            session,
-            PurchaseInput(
-                [LineInput("Blue mug", 2, 1800)],
-                zoe,
-                reference="WEB-1001",
-                purchased_at=when.astimezone(UTC),
-            ),
-        )
-    assert shop.path is not None
-    shop.close()
-    return shop.path
+    try:
+        with shop.write() as session:
+            save_profile(session, ShopProfile(name="Hollybank Tea & Pottery"))
+            zoe = create_customer(session, CustomerDetails("Zoë Ó'Brien")).id
+            create_customer(session, CustomerDetails("Дмитрий", email="dmitry@example.com"))
+            record_purchase(
+                session,
+                PurchaseInput(
+                    [LineInput("Blue mug", 2, 1800)],
+                    zoe,
+                    reference="WEB-1001",
+                    purchased_at=when.astimezone(UTC),
+                ),
+            )
+    finally:
+        shop.close()
+    return path
 
 
 FORM = (
@@ -79,14 +84,16 @@ FORM = (
 )
 
 
-def _feedback_count(shop: ShopDatabase) -> int:
-    with shop.read() as session:
-        return session.scalar(select(func.count(Feedback.id))) or 0
+def _comments(path: Path) -> list[str]:
+    shop = open_shop(path, backups=path.parent / "backups")
+    try:
+        with shop.read() as session:
+            return sorted(session.scalars(select(Feedback.comment)))
+    finally:
+        shop.close()
 
 
-def test_a_dry_run_shows_the_preview_and_changes_nothing(
-    shop_file: Path, tmp_path: Path, shop: ShopDatabase
-) -> None:
+def test_a_dry_run_shows_the_preview_and_changes_nothing(shop_file: Path, tmp_path: Path) -> None:
     form = tmp_path / "responses.csv"
     form.write_text(FORM, encoding="utf-8")
 
@@ -99,12 +106,10 @@ def test_a_dry_run_shows_the_preview_and_changes_nothing(
     assert "line 4: no purchase has the reference WEB-9999" in run.out
     assert "line 5, rating: “abc” is not a number from 1 to 5" in run.out
     assert "Dry run: nothing was imported." in run.out
-    assert _feedback_count(shop) == 0
+    assert _comments(shop_file) == []
 
 
-def test_importing_adds_the_matched_responses_once(
-    shop_file: Path, tmp_path: Path, shop: ShopDatabase
-) -> None:
+def test_importing_adds_the_matched_responses_once(shop_file: Path, tmp_path: Path) -> None:
     form = tmp_path / "responses.csv"
     form.write_text(FORM, encoding="utf-8")
 
@@ -115,10 +120,9 @@ def test_importing_adds_the_matched_responses_once(
     assert "No response matched." in again.out
     assert "2 responses imported before, skipped." in again.out
     assert "Nothing to import." in again.out
-    assert _feedback_count(shop) == 2
-    with shop.read() as session:
-        comments = sorted(session.scalars(select(Feedback.comment)))
-    assert comments == ["=Arrived chipped", "Lovely mug, thank you 🎁"]
+    assert _comments(shop_file) == ["=Arrived chipped", "Lovely mug, thank you 🎁"]
+    # Backed up before the import that changed something, and only then.
+    assert len(list(backup_dir(shop_file).glob("*-before-import.*"))) == 1
 
 
 def test_a_clean_file_imports_with_success(shop_file: Path, tmp_path: Path) -> None:
@@ -140,11 +144,14 @@ def test_import_problems_are_told_plainly(shop_file: Path, tmp_path: Path) -> No
     missing = aftercare("feedback", "import", tmp_path / "nowhere.csv", "--db", shop_file)
     not_utf8 = aftercare("feedback", "import", latin, "--db", shop_file)
     unmapped = aftercare("feedback", "import", no_columns, "--db", shop_file)
+    mistyped = aftercare("feedback", "import", no_columns, "--db", tmp_path / "typo.aftercare")
 
     assert missing.code == 2 and "nowhere.csv" in missing.err
     assert not_utf8.code == 2 and "not UTF-8" in not_utf8.err
     assert unmapped.code == 2 and "No column for a star rating" in unmapped.err
-    assert "Traceback" not in missing.err + not_utf8.err + unmapped.err
+    assert mistyped.code == 2 and "There is no shop file at" in mistyped.err
+    assert not (tmp_path / "typo.aftercare").exists()  # no new, empty shop made by mistake
+    assert "Traceback" not in missing.err + not_utf8.err + unmapped.err + mistyped.err
 
 
 def test_the_monthly_report_is_written_as_a_pdf(shop_file: Path, tmp_path: Path) -> None:

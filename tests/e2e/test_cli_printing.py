@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from desktop.shop.codes import check_character
 from desktop.shop.customers import CustomerDetails, create_customer
-from desktop.shop.inserts import InsertOptions, save_insert_options
+from desktop.shop.insert_options import InsertOptions, save_insert_options
 from desktop.shop.purchases import LineInput, PurchaseInput, find_purchase, record_purchase
 from desktop.shop.settings import ShopProfile, save_profile
 from desktop.store.models import Purchase, Voucher

@@ -12,7 +12,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
-from desktop.shop.inserts import InsertOptions, insert_options
+from desktop.shop.insert_options import InsertOptions, insert_options
 from desktop.shop.parcels import extras_to_pack
 from desktop.shop.settings import ShopProfile, save_profile
 from desktop.shop.templates import list_templates
@@ -53,8 +53,8 @@ def _type(widget: QWidget, text: str) -> None:
 
 
 def _own_copy(qtbot: QtBot, dialog: InsertSettingsDialog) -> None:
-    qtbot.mouseClick(dialog.copy_button, Qt.MouseButton.LeftButton)
-    assert not dialog.greeting.isReadOnly()
+    qtbot.mouseClick(dialog.editor.copy_button, Qt.MouseButton.LeftButton)
+    assert not dialog.editor.greeting.isReadOnly()
 
 
 def test_built_in_wording_is_read_only_until_copied_as_the_shops_own(
@@ -64,50 +64,69 @@ def test_built_in_wording_is_read_only_until_copied_as_the_shops_own(
     changes: list[str] = []
     events.changed.connect(changes.append)
     dialog = _dialog(qtbot, shop_named, events)
-    assert dialog.template_choice.currentText() == "Warm (built in)"
-    assert dialog.greeting.isReadOnly() and dialog.body.isReadOnly()
-    assert dialog.built_in_note.isVisible()
-    assert not dialog.delete_button.isEnabled()
+    assert dialog.editor.template_choice.currentText() == "Warm (built in)"
+    assert dialog.editor.greeting.isReadOnly() and dialog.editor.body.isReadOnly()
+    assert dialog.editor.built_in_note.isVisible()
+    assert not dialog.editor.delete_button.isEnabled()
 
     _own_copy(qtbot, dialog)
 
-    assert dialog.template_choice.currentText() == "My warm"
-    assert dialog.name.text() == "My warm"
-    assert dialog.name.hasFocus()
+    assert dialog.editor.template_choice.currentText() == "My warm"
+    assert dialog.editor.name.text() == "My warm"
+    assert dialog.editor.name.hasFocus()
     assert changes == ["settings"]
     with shop_named.read() as session:
         assert [t.name for t in list_templates(session)][-1] == "My warm"
     # A second copy gets a name of its own.
-    dialog.template_choice.setCurrentIndex(0)
+    dialog.editor.template_choice.setCurrentIndex(0)
     _own_copy(qtbot, dialog)
-    assert dialog.template_choice.currentText() == "My warm 2"
+    assert dialog.editor.template_choice.currentText() == "My warm 2"
 
 
 def test_placeholders_are_checked_as_typed_and_the_sample_follows(
     qtbot: QtBot, shop_named: ShopDatabase
 ) -> None:
     dialog = _dialog(qtbot, shop_named)
-    assert "Dear Zoë," in dialog.sample.text()
-    assert "Łąka &amp; Ζωή Tea" in dialog.sample.text()
+    assert "Dear Zoë," in dialog.editor.sample.text()
+    assert "Łąka &amp; Ζωή Tea" in dialog.editor.sample.text()
     _own_copy(qtbot, dialog)
 
-    dialog.greeting.clear()
-    _type(dialog.greeting, "Cześć {frist_name}!")
-    assert dialog.greeting_error.isVisible()
-    assert "{frist_name}" in dialog.greeting_error.text()
-    assert "doesn't know" in dialog.greeting_error.text()
+    dialog.editor.greeting.clear()
+    _type(dialog.editor.greeting, "Cześć {frist_name}!")
+    assert dialog.editor.greeting_error.isVisible()
+    assert "{frist_name}" in dialog.editor.greeting_error.text()
+    assert "doesn't know" in dialog.editor.greeting_error.text()
 
-    dialog.greeting.setText("Cześć {first_name}!")
-    assert not dialog.greeting_error.isVisible()
-    assert "Cześć Zoë!" in dialog.sample.text()
+    dialog.editor.greeting.setText("Cześć {first_name}!")
+    assert not dialog.editor.greeting_error.isVisible()
+    assert "Cześć Zoë!" in dialog.editor.sample.text()
 
-    dialog.body.setPlainText("Thank you from {shop_name} { and goodbye")
-    assert dialog.body_error.isVisible()
-    assert "on its own" in dialog.body_error.text()
-    dialog.body.setPlainText("Thank you <b>from</b> {shop_name}.")
-    assert not dialog.body_error.isVisible()
+    dialog.editor.body.setPlainText("Thank you from {shop_name} { and goodbye")
+    assert dialog.editor.body_error.isVisible()
+    assert "on its own" in dialog.editor.body_error.text()
+    dialog.editor.body.setPlainText("Thank you <b>from</b> {shop_name}.")
+    assert not dialog.editor.body_error.isVisible()
     # Shop text is shown as written, never as markup.
-    assert "Thank you &lt;b&gt;from&lt;/b&gt; Łąka &amp; Ζωή Tea." in dialog.sample.text()
+    assert "Thank you &lt;b&gt;from&lt;/b&gt; Łąka &amp; Ζωή Tea." in dialog.editor.sample.text()
+
+
+def test_a_lone_brace_is_pointed_out_on_one_line(qtbot: QtBot, shop_named: ShopDatabase) -> None:
+    dialog = _dialog(qtbot, shop_named)
+    _own_copy(qtbot, dialog)
+    dialog.editor.body.setPlainText("Γεια!\n\nSee you { soon")
+    assert dialog.editor.body_error.isVisible()
+    assert "(near “Γεια! See you { soon”)" in dialog.editor.body_error.text()
+    assert "\n" not in dialog.editor.body_error.text()
+
+
+def test_a_half_typed_feedback_address_does_not_stop_the_sample(
+    qtbot: QtBot, shop_named: ShopDatabase
+) -> None:
+    dialog = _dialog(qtbot, shop_named)
+    dialog.qr_feedback.setChecked(True)
+    dialog.feedback_url.setText("laka tea")
+    dialog.voucher_box.setChecked(True)
+    assert "little thank-you, here is 10% off" in dialog.editor.sample.text()
 
 
 def test_a_placeholder_is_inserted_where_the_cursor_was(
@@ -115,29 +134,29 @@ def test_a_placeholder_is_inserted_where_the_cursor_was(
 ) -> None:
     dialog = _dialog(qtbot, shop_named)
     _own_copy(qtbot, dialog)
-    dialog.signature.setText("Love, ")
-    dialog.signature.setFocus()
-    dialog.signature.end(False)
+    dialog.editor.signature.setText("Love, ")
+    dialog.editor.signature.setFocus()
+    dialog.editor.signature.end(False)
     item = next(
-        dialog.placeholders.item(i)
-        for i in range(dialog.placeholders.count())
-        if dialog.placeholders.item(i).data(Qt.ItemDataRole.UserRole) == "signed_by"
+        dialog.editor.placeholders.item(i)
+        for i in range(dialog.editor.placeholders.count())
+        if dialog.editor.placeholders.item(i).data(Qt.ItemDataRole.UserRole) == "signed_by"
     )
-    dialog.placeholders.itemActivated.emit(item)
-    assert dialog.signature.text() == "Love, {signed_by}"
-    assert "Love, Łąka &amp; Ζωή Tea" in dialog.sample.text()
+    dialog.editor.placeholders.itemActivated.emit(item)
+    assert dialog.editor.signature.text() == "Love, {signed_by}"
+    assert "Love, Łąka &amp; Ζωή Tea" in dialog.editor.sample.text()
 
 
 def test_the_voucher_paragraph_appears_only_when_inserts_carry_a_voucher(
     qtbot: QtBot, shop_named: ShopDatabase
 ) -> None:
     dialog = _dialog(qtbot, shop_named)
-    assert "little thank-you" not in dialog.sample.text()
+    assert "little thank-you" not in dialog.editor.sample.text()
     dialog.voucher_box.setChecked(True)
-    assert "little thank-you, here is 10% off" in dialog.sample.text()
+    assert "little thank-you, here is 10% off" in dialog.editor.sample.text()
     dialog.by_amount.setChecked(True)
     dialog.amount.setText("4.50")
-    assert "£4.50 off" in dialog.sample.text()
+    assert "£4.50 off" in dialog.editor.sample.text()
 
 
 def test_everything_is_saved_together_and_the_parcels_page_follows(
@@ -149,9 +168,9 @@ def test_everything_is_saved_together_and_the_parcels_page_follows(
     page.show()
     dialog = _dialog(qtbot, shop_named, events)
     _own_copy(qtbot, dialog)
-    dialog.name.setText("Ελένη's note")
-    dialog.body.setPlainText("Ευχαριστώ, {first_name}! Enjoy your {items}.")
-    dialog.signed_by.setText("Anna & Łucja")
+    dialog.editor.name.setText("Ελένη's note")
+    dialog.editor.body.setPlainText("Ευχαριστώ, {first_name}! Enjoy your {items}.")
+    dialog.editor.signed_by.setText("Anna & Łucja")
     dialog.layout_choice.setCurrentIndex(dialog.layout_choice.findData("dl"))
     dialog.greyscale.setChecked(True)
     dialog.voucher_box.setChecked(True)
@@ -194,7 +213,7 @@ def test_everything_is_saved_together_and_the_parcels_page_follows(
     assert page.extras.extras()[-1] == "Łakocie 🍬"
 
     reopened = _dialog(qtbot, shop_named)
-    assert reopened.template_choice.currentText() == "Ελένη's note"
+    assert reopened.editor.template_choice.currentText() == "Ελένη's note"
     assert reopened.amount.text() == "5.00"
     assert reopened.qr_feedback.isChecked()
 
@@ -205,12 +224,12 @@ def test_a_bad_template_stops_the_save_and_nothing_is_stored(
     dialog = _dialog(qtbot, shop_named)
     _own_copy(qtbot, dialog)
     dialog.layout_choice.setCurrentIndex(dialog.layout_choice.findData("a5"))
-    dialog.body.setPlainText("Thanks {name}")
+    dialog.editor.body.setPlainText("Thanks {name}")
     dialog.tabs.setCurrentIndex(1)
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert dialog.isVisible()
     assert dialog.tabs.currentIndex() == 0
-    assert "“{name}”" in dialog.body_error.text()
+    assert "“{name}”" in dialog.editor.body_error.text()
     with shop_named.read() as session:
         assert insert_options(session).layout == "a6"
 
@@ -245,7 +264,7 @@ def test_the_feedback_link_and_the_extras_are_checked_on_their_tabs(
 def test_deleting_the_shops_own_template_asks_first(qtbot: QtBot, shop_named: ShopDatabase) -> None:
     dialog = _dialog(qtbot, shop_named)
     _own_copy(qtbot, dialog)
-    assert dialog.delete_button.isEnabled()
+    assert dialog.editor.delete_button.isEnabled()
 
     def answer_yes() -> None:
         box = QApplication.activeModalWidget()
@@ -253,8 +272,8 @@ def test_deleting_the_shops_own_template_asks_first(qtbot: QtBot, shop_named: Sh
         box.button(QMessageBox.StandardButton.Yes).click()
 
     QTimer.singleShot(200, answer_yes)
-    qtbot.mouseClick(dialog.delete_button, Qt.MouseButton.LeftButton)
-    assert dialog.template_choice.currentText() == "Warm (built in)"
+    qtbot.mouseClick(dialog.editor.delete_button, Qt.MouseButton.LeftButton)
+    assert dialog.editor.template_choice.currentText() == "Warm (built in)"
     with shop_named.read() as session:
         assert all(t.built_in for t in list_templates(session))
 
@@ -264,7 +283,9 @@ def test_preview_insert_renders_one_sample_card_and_issues_no_voucher(
 ) -> None:
     dialog = _dialog(qtbot, shop_named)
     _own_copy(qtbot, dialog)
-    dialog.body.setPlainText("Дякуємо, {first_name}, for choosing {shop_name}.\n\n{voucher_code}")
+    dialog.editor.body.setPlainText(
+        "Дякуємо, {first_name}, for choosing {shop_name}.\n\n{voucher_code}"
+    )
     dialog.voucher_box.setChecked(True)
     dialog.layout_choice.setCurrentIndex(dialog.layout_choice.findData("a5"))
     with qtbot.waitSignal(dialog.printer.previewing, timeout=30_000) as opened:

@@ -107,12 +107,12 @@ def test_a_customer_is_enrolled_with_two_keystrokes_and_sees_their_new_card_numb
     scan(qtbot, page, "łukasz")
     panel = page.panel
     assert panel.stack.currentWidget() is panel.join_page
-    assert panel.join_subtitle.text() == f"Customer {customer_id} · not a member yet"
-    assert "welcome bonus of 50 points" in panel.join_text.text()
+    assert panel.join_page.subtitle.text() == f"Customer {customer_id} · not a member yet"
+    assert "welcome bonus of 50 points" in panel.join_page.offer.text()
 
     qtbot.keyClick(page.lookup.box, Qt.Key.Key_E, CTRL)
-    assert panel.confirm_strip.isVisible()
-    assert QApplication.focusWidget() is panel.confirm_button
+    assert panel.join_page.confirm_strip.isVisible()
+    assert QApplication.focusWidget() is panel.join_page.confirm_button
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
 
     with shop.read() as session:
@@ -138,7 +138,7 @@ def test_escape_thinks_again_and_enrols_nobody(
     qtbot.keyClick(page.lookup.box, Qt.Key.Key_E, CTRL)
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
 
-    assert not page.panel.confirm_strip.isVisible()
+    assert not page.panel.join_page.confirm_strip.isVisible()
     with shop.read() as session:
         assert session.scalar(select(LoyaltyAccount.id)) is None
 
@@ -260,9 +260,17 @@ def test_redeeming_a_reward_makes_a_voucher_and_lowers_the_balance(
     assert page.panel.notice.text() == (
         f"Done: voucher {code} (£5.00 off) for Zoë, who now has 100 points."
     )
-    assert page.panel.print_voucher_button.isVisible()
     assert page.panel.reward_rows == []
     assert {"loyalty", "vouchers"} <= set(changes)
+
+    # The slip prints from here, and the voucher is then marked printed.
+    assert page.panel.print_voucher_button.isVisible()
+    qtbot.mouseClick(page.panel.print_voucher_button, Qt.MouseButton.LeftButton)
+    printer = page.panel.printer
+    qtbot.waitUntil(lambda: printer.preview is not None, timeout=20_000)
+    assert printer.rendered is not None and printer.rendered.voucher_ids == (voucher.id,)
+    assert printer.preview is not None
+    printer.preview.close()
 
 
 def test_cancelling_a_redemption_changes_nothing(
@@ -358,7 +366,9 @@ def test_members_are_listed_a_page_at_a_time_and_open_at_the_counter(
 
     with shop.write() as session:
         for number in range(PAGE_SIZE + 5):
-            enrol(session, create_customer(session, CustomerDetails(name=f"Member {number:03d}")).id)
+            enrol(
+                session, create_customer(session, CustomerDetails(name=f"Member {number:03d}")).id
+            )
     page = open_page()
     page.tabs.setCurrentWidget(page.members)
 

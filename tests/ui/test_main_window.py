@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QApplication, QDialog, QLineEdit
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QDialog, QLineEdit
 from pytestqt.qtbot import QtBot
 
 from desktop.shop.customers import CustomerDetails, create_customer
@@ -40,7 +40,8 @@ def test_every_sidebar_page_opens_a_real_page(qtbot: QtBot, shop: ShopDatabase) 
         assert window.stack.currentIndex() == index
         page = window.stack.currentWidget()
         assert page is window.page(index)
-        assert page.findChildren(QLineEdit), f"page {index} shows no fields"
+        shown = page.findChildren(QLineEdit) + page.findChildren(QAbstractItemView)
+        assert shown, f"page {index} shows no fields and no lists"
 
 
 def test_ctrl_f_puts_the_cursor_in_customer_search(qtbot: QtBot, shop: ShopDatabase) -> None:

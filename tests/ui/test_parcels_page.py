@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit
 from pytestqt.qtbot import QtBot
 
 from desktop.shop.customers import CustomerDetails, create_customer
-from desktop.shop.inserts import insert_options, save_insert_options
+from desktop.shop.insert_options import insert_options, save_insert_options
 from desktop.shop.parcels import set_extras_to_pack, todays_parcels
 from desktop.shop.purchases import LineInput, PurchaseInput, record_purchase
 from desktop.store.shopfile import ShopDatabase

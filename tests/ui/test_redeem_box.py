@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -12,7 +12,13 @@ from pytestqt.qtbot import QtBot
 
 from desktop.shop.codes import check_character
 from desktop.shop.customers import CustomerDetails, create_customer
-from desktop.shop.purchases import LineInput, PurchaseInput, get_purchase, record_purchase
+from desktop.shop.purchases import (
+    LineInput,
+    PurchaseInput,
+    get_purchase,
+    record_purchase,
+    void_purchase,
+)
 from desktop.shop.vouchers import VoucherTerms, find_voucher, issue_voucher, void_voucher
 from desktop.store.shopfile import ShopDatabase
 from desktop.ui.events import ShopEvents
@@ -121,6 +127,35 @@ def test_enter_again_on_a_good_voucher_opens_the_redeem_step(
     # A bearer voucher: the newest purchase today is offered first.
     assert box.dialog.chosen() == counter.dmitry_sale
     assert "£80.00 − £5.00 off = £75.00 to pay" in box.dialog.summary.text()
+
+
+def test_the_purchases_offered_are_todays_live_ones(
+    qtbot: QtBot, shop: ShopDatabase, counter: Counter
+) -> None:
+    with shop.write() as session:
+        yesterday = record_purchase(
+            session,
+            PurchaseInput(
+                [LineInput("Old mug", 1, 900)],
+                customer_id=counter.zoe,
+                purchased_at=datetime.now(UTC) - timedelta(days=1, hours=1),
+            ),
+        ).id
+        mistake = record_purchase(
+            session, PurchaseInput([LineInput("Rang twice", 1, 5000)], customer_id=counter.zoe)
+        ).id
+        void_purchase(session, mistake, "Rang up twice")
+    _voucher(shop, percent=10, customer_id=counter.zoe)
+    box = _box(qtbot, shop)
+    _scan(qtbot, box, CODE)
+    dialog = _open_redeem(qtbot, box)
+    offered = [
+        dialog.purchases.item(i).data(Qt.ItemDataRole.UserRole)
+        for i in range(dialog.purchases.count())
+    ]
+    # Her own sale first, then the rest of today's; not yesterday's, not the voided one.
+    assert offered == [counter.zoe_sale, counter.dmitry_sale]
+    assert yesterday not in offered and mistake not in offered
 
 
 def test_expired_and_cancelled_vouchers_are_refused_in_red(

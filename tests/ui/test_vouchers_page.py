@@ -186,6 +186,26 @@ def test_a_new_customer_typed_in_the_issue_dialog_is_added_with_the_voucher(
     assert _column(page, 3) == ["李雷"]
 
 
+def test_choosing_no_one_in_the_issue_dialog_means_the_bearer(
+    qtbot: QtBot, shop: ShopDatabase
+) -> None:
+    page = _page(qtbot, shop)
+    dialog = page.issue()
+    dialog.print_now.setChecked(False)
+    dialog.for_customer.setChecked(True)
+    assert dialog.picker.summary.text() == "For the bearer (anyone)"
+    _type(dialog.picker.search, "Łukasz")
+    nobody = dialog.picker.results.item(dialog.picker.results.count() - 1)
+    assert nobody.text() == "For the bearer (anyone)"
+    assert "anonymous sale" not in nobody.text()
+    dialog.picker.results.setCurrentItem(nobody)
+    qtbot.keyClick(dialog.picker.search, Qt.Key.Key_Return)
+    assert dialog.for_bearer.isChecked() and not dialog.picker.isVisible()
+    qtbot.mouseClick(dialog.issue_button, Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible()
+    assert _column(page, 3) == ["Whoever brings it"]
+
+
 def test_slips_print_for_the_unprinted_or_the_selected_and_are_marked_once_printed(
     qtbot: QtBot, shop: ShopDatabase, tmp_path: Path
 ) -> None:

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from desktop.shop.campaigns import set_won_back_days
 from desktop.shop.customers import CustomerDetails, create_customer
 from desktop.shop.dashboard import (
     CustomerRow,
@@ -32,6 +33,8 @@ from desktop.shop.dashboard import (
     repeat_figure,
     vouchers_by_month,
     vouchers_in_month_list,
+    win_backs_by_month,
+    won_back_list,
 )
 from desktop.shop.errors import InvalidInput
 from desktop.shop.feedback import FeedbackInput, record_feedback, set_follow_up_state
@@ -44,6 +47,7 @@ from desktop.shop.purchases import LineInput, PurchaseInput, record_purchase, vo
 from desktop.shop.satisfaction import Month
 from desktop.shop.vouchers import VoucherTerms, issue_voucher, redeem_voucher
 from desktop.store.models import Customer, Voucher
+from desktop.store.models_campaigns import Campaign, Contact
 from desktop.store.models_feedback import CustomerMonth
 from desktop.store.shopfile import ShopDatabase
 
@@ -280,13 +284,15 @@ def test_the_page_at_once(shop: ShopDatabase, history: dict[str, int]) -> None:
     with shop.read() as session:
         first = headline(session, TODAY)
         series = charts(session, TODAY, 4)
+        newly = newly_not_seen_list(session, TODAY)
 
     assert first.parcels.to_pack == 0 and first.follow_ups.open == 0
     assert first.points.points == 0
+    assert (series.newly_not_seen.rule, series.newly_not_seen.count) == ("rhythm", len(newly))
     assert [str(f.month) for f in series.customers] == [str(M3), str(M2), str(M1), str(THIS_MONTH)]
     assert [f.new for f in series.customers] == [1, 2, 2, 0]
     assert series.repeat.repeat_buyers == 3
-    assert len(series.vouchers) == len(series.satisfaction) == 4
+    assert len(series.vouchers) == len(series.satisfaction) == len(series.win_backs) == 4
 
 
 def test_the_monthly_reports_figures(shop: ShopDatabase, history: dict[str, int]) -> None:
@@ -324,3 +330,45 @@ def test_an_empty_shop_has_empty_figures(shop: ShopDatabase) -> None:
         assert newly_not_seen_figure(session, TODAY).count == 0
         assert points_figure(session).liability is None
         assert session.scalar(select(Voucher.id)) is None
+
+
+def test_campaign_win_backs_by_month(shop: ShopDatabase) -> None:
+    """Reached in M2, back in M1 within the 60-day window (won back); reached in M2 and back
+    long after (not won back); back after a contact that never went out (not won back)."""
+    contacted = _at(M2.first_day + timedelta(days=14))
+    with shop.write() as session:
+        set_won_back_days(session, 60)
+        ids = {
+            name: create_customer(session, CustomerDetails(name)).id
+            for name in ("Zoë", "Дмитрий", "李雷", "Ελένη")
+        }
+        campaign = Campaign(name="We miss you", purpose="win_back", segment_definition="{}")
+        session.add(campaign)
+        session.flush()
+        for name, outcome in (("Zoë", "sent"), ("Дмитрий", "printed"), ("李雷", "failed")):
+            session.add(
+                Contact(
+                    customer_id=ids[name],
+                    campaign_id=campaign.id,
+                    channel="email",
+                    purpose="win_back",
+                    outcome=outcome,
+                    created_at=contacted,
+                    sent_at=contacted,
+                )
+            )
+        _sale(session, ids["Zoë"], contacted + timedelta(days=30))
+        _sale(session, ids["Zoë"], contacted + timedelta(days=35))  # came back once
+        _sale(session, ids["Дмитрий"], contacted + timedelta(days=61))
+        _sale(session, ids["李雷"], contacted + timedelta(days=20))
+        _sale(session, ids["Ελένη"], contacted + timedelta(days=20))  # never contacted
+
+    back = (contacted + timedelta(days=30)).astimezone()
+    with shop.read() as session:
+        figures = win_backs_by_month(session, THIS_MONTH, 4)
+        listed = won_back_list(session, Month(back.year, back.month))
+        reached_month = next(f for f in figures if f.month == M2)
+
+    assert (reached_month.contacted, sum(f.contacted for f in figures)) == (2, 2)
+    assert sum(f.won_back for f in figures) == 1
+    assert [row.name for row in listed] == ["Zoë"]

@@ -14,13 +14,16 @@ from pathlib import Path
 import phonenumbers
 import pytest
 from sqlalchemy import String, cast, func, select
+from sqlalchemy.orm import Session
 
 from desktop.shop import demo
 from desktop.shop.consent import consent_history
 from desktop.shop.customers import CustomerDetails, create_customer
+from desktop.shop.dashboard import refresh_customer_months
 from desktop.shop.demo import PROFILE, DemoOptions, build_demo
 from desktop.shop.directory import browse
 from desktop.shop.errors import ShopError
+from desktop.shop.lapsed import refresh_rhythm
 from desktop.shop.purchases import (
     LineInput,
     PurchaseInput,
@@ -37,6 +40,8 @@ from desktop.store.models import (
     Purchase,
     PurchaseLine,
 )
+from desktop.store.models_feedback import CustomerMonth
+from desktop.store.models_reminders import CustomerRhythm
 from desktop.store.shopfile import ShopDatabase, open_shop
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -136,6 +141,27 @@ def test_derived_columns_equal_what_the_shop_itself_computes(sample: ShopDatabas
         session.rollback()  # the shared sample stays as built
     assert before == after
     assert any(row.visit_count > 0 for row in after)
+
+
+def test_tables_other_capabilities_derive_are_filled_as_their_own_refresh_fills_them(
+    sample: ShopDatabase,
+) -> None:
+    def snapshot(session: Session) -> list[tuple[object, ...]]:
+        rhythms = session.execute(select(*CustomerRhythm.__table__.columns).order_by("customer_id"))
+        months = session.execute(
+            select(*CustomerMonth.__table__.columns).order_by("customer_id", "month")
+        )
+        return [*map(tuple, rhythms), *map(tuple, months)]
+
+    with sample.writer() as session:
+        before = snapshot(session)
+        for customer_id in session.scalars(select(Customer.id)).all():
+            refresh_rhythm(session, customer_id)
+            refresh_customer_months(session, customer_id)
+        after = snapshot(session)
+        session.rollback()  # the shared sample stays as built
+    assert before == after
+    assert len(before) > 300
 
 
 def test_voided_purchases_are_kept_with_a_reason_and_left_out_of_totals(

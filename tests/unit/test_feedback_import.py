@@ -277,3 +277,13 @@ def test_any_rows_under_a_form_header_never_crash_the_preview(
         + len(preview.already_imported)
     )
     assert counted == sum(1 for row in rows if any(cell.strip() for cell in row))
+
+
+def test_an_address_that_is_no_email_is_not_matched(
+    shop: ShopDatabase, people: dict[str, int]
+) -> None:
+    text = _csv(["2026/05/01 10:00", "", "zoe at example.com", "5", "", ""])
+    with shop.read() as session:
+        preview = preview_import(session, text)
+
+    assert [r.reason for r in preview.unmatched] == ["“zoe at example.com” is not an email address"]

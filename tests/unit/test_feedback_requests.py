@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
+from desktop.shop.catalogue import add_category, add_product
 from desktop.shop.consent import ConsentChoice, record_consent
 from desktop.shop.customers import CustomerDetails, create_customer
 from desktop.shop.errors import InvalidInput, NotFound
@@ -15,7 +16,9 @@ from desktop.shop.feedback import (
     mark_requested,
     stop_feedback_requests,
 )
+from desktop.shop.guides import GuideInput, create_guide
 from desktop.shop.purchases import LineInput, PurchaseInput, record_purchase, void_purchase
+from desktop.shop.suppression import suppress
 from desktop.store.models import Customer
 from desktop.store.shopfile import ShopDatabase
 
@@ -130,6 +133,21 @@ def test_an_objection_stops_requests_but_withdrawn_marketing_consent_does_not(
     assert _due(shop) == [still_asked]
 
 
+def test_customers_on_the_suppression_list_are_not_asked(shop: ShopDatabase) -> None:
+    unsubscribed = _customer(shop, "Siobhán", "siobhan@example.com")
+    by_address = _customer(shop, "Jürgen", "jurgen@example.com")
+    posted_only = _customer(shop, "Amara", "amara@example.com")
+    with shop.write() as session:
+        suppress(session, customer_id=unsubscribed, channel="all", source="email_reply")
+        suppress(session, email="JURGEN@example.com", channel="email", source="email_reply")
+        suppress(session, customer_id=posted_only, channel="post", source="counter")
+    for customer in (unsubscribed, by_address):
+        _purchase(shop, customer, DAYS_AFTER)
+    still_asked = _purchase(shop, posted_only, DAYS_AFTER)  # only post was objected to
+
+    assert _due(shop) == [still_asked]
+
+
 def test_the_request_settings_are_checked(shop: ShopDatabase) -> None:
     with shop.read() as session, pytest.raises(InvalidInput) as refused:
         due_feedback_requests(session, TODAY, 400)
@@ -161,3 +179,29 @@ def test_a_feedback_link_needs_a_web_address() -> None:
         feedback_url("not a web address", "P-1")
 
     assert refused.value.field == "feedback address"
+
+
+def test_a_request_carries_the_guide_for_what_was_bought(shop: ShopDatabase) -> None:
+    zoe = _customer(shop, "Zoë", "zoe@example.com")
+    with shop.write() as session:
+        pottery = add_category(session, "Pottery").id
+        mug = add_product(session, "Blue mug", 1800, category_id=pottery).id
+        create_guide(
+            session,
+            GuideInput("Caring for pottery", url="hollybank.example/care", category_ids=[pottery]),
+        )
+        record_purchase(
+            session,
+            PurchaseInput(
+                [LineInput("", 1, 1800, mug)],
+                zoe,
+                purchased_at=_noon(TODAY - timedelta(days=DAYS_AFTER)),
+            ),
+        )
+    with shop.read() as session:
+        (row,) = due_feedback_requests(session, TODAY, DAYS_AFTER)
+
+    assert (row.guide_title, row.guide_url) == (
+        "Caring for pottery",
+        "https://hollybank.example/care",
+    )

@@ -9,22 +9,27 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from desktop.shop.codes import format_code
 from desktop.shop.customers import CustomerDetails, create_customer
 from desktop.shop.errors import InvalidInput, NotFound
-from desktop.shop.inserts import (
+from desktop.shop.insert_options import (
     InsertOptions,
-    insert_for_purchase,
     insert_options,
     link_with_reference,
+    save_insert_options,
+)
+from desktop.shop.inserts import (
+    insert_for_purchase,
     mark_inserts_printed,
     mark_vouchers_printed,
     prepare_inserts,
-    save_insert_options,
+    sample_insert,
     shop_branding,
     voucher_content,
 )
 from desktop.shop.purchases import LineInput, PurchaseInput, record_purchase, void_purchase
-from desktop.shop.settings import ShopProfile, save_profile, set_logo
+from desktop.shop.settings import ShopProfile, get_profile, save_profile, set_logo
+from desktop.shop.templates import get_template
 from desktop.shop.vouchers import VoucherTerms, find_voucher, void_voucher
 from desktop.store.models import Purchase, Voucher
 from desktop.store.shopfile import ShopDatabase
@@ -276,3 +281,56 @@ def test_a_batch_uses_the_options_and_marks_what_was_printed(shop: ShopDatabase)
         printed = {p.id: p.insert_printed_at for p in session.scalars(select(Purchase))}
         assert printed == {ids[0]: when, ids[1]: when, ids[2]: None}
         assert {v.printed_at for v in session.scalars(select(Voucher))} == {when}
+
+
+def test_a_sample_insert_reads_like_a_real_one_and_issues_nothing(shop: ShopDatabase) -> None:
+    options = InsertOptions(
+        voucher=True,
+        voucher_percent=None,
+        voucher_amount=500,
+        voucher_min_spend=2000,
+        voucher_validity_days=30,
+        signed_by="Anna & Łucja",
+    )
+    with shop.write() as session:
+        _set_up(session)
+        profile = get_profile(session)
+        warm = get_template(session, "warm")
+        sample = sample_insert(profile, options, warm, today=date(2026, 5, 3))
+        real = prepare_inserts(session, [_purchase(session, "Zoë Ó'Brien")], options=options)
+    (printed,) = real.inserts
+    assert (sample.first_name, sample.greeting) == ("Zoë", "Dear Zoë,")
+    assert sample.signature == printed.signature == "With love, Anna & Łucja"
+    assert sample.items == ["Blue stoneware mug", "2 × Linen tea towel"]
+    assert sample.voucher is not None and printed.voucher is not None
+    assert sample.voucher.value == printed.voucher.value == "£5.00 off"
+    assert sample.voucher.expires_on == date(2026, 6, 2)
+    code = format_code(sample.voucher.code)
+    assert f"£5.00 off your next order: just use the code {code} by 2 June 2026." in sample.message
+    # Word for word the real insert, but for the made-up code and day.
+    real_expiry = printed.voucher.expires_on
+    assert real_expiry is not None
+    assert sample.message == printed.message.replace(
+        format_code(printed.voucher.code), code
+    ).replace(f"{real_expiry.day} {real_expiry:%B %Y}", "2 June 2026")
+    assert sample.qr_url == "https://hollybank.example/?ref=P-000123"
+    assert sample.qr_caption == printed.qr_caption == "Come and see what's new"
+    with shop.read() as session:
+        # Only the real insert's voucher was issued.
+        assert session.scalar(select(func.count(Voucher.id))) == 1
+
+
+def test_a_sample_without_a_voucher_or_a_link_leaves_them_out(shop: ShopDatabase) -> None:
+    with shop.write() as session:
+        _set_up(session, website="")
+        profile = get_profile(session)
+        short = get_template(session, "short")
+    for qr in ("site", "feedback", None):
+        sample = sample_insert(profile, InsertOptions(qr=qr), short)  # type: ignore[arg-type]
+        assert sample.voucher is None and sample.qr_url is None and sample.qr_caption == ""
+        assert sample.message == "Thank you for your order! We hope you love it."
+    linked = sample_insert(
+        profile, InsertOptions(qr="feedback", feedback_url="forms.example/hollybank"), short
+    )
+    assert linked.qr_url == "https://forms.example/hollybank?ref=P-000123"
+    assert linked.qr_caption == "Tell us how we did"

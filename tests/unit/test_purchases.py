@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 
 import pytest
 from sqlalchemy import func, select
@@ -18,6 +18,7 @@ from desktop.shop.purchases import (
     find_purchase,
     get_purchase,
     record_purchase,
+    todays_purchases,
     void_purchase,
 )
 from desktop.shop.settings import ShopProfile, save_profile
@@ -276,3 +277,30 @@ def test_find_purchase_accepts_the_number_alone_or_lower_case(shop: ShopDatabase
         assert find_purchase(session, "web-42").reference == "WEB-42"
         with pytest.raises(NotFound, match="P-999"):
             find_purchase(session, "P-999")
+
+
+def test_todays_purchases_are_the_local_days_live_sales_newest_first(shop: ShopDatabase) -> None:
+    zoe, eleni = _customer(shop, "Zoë"), _customer(shop, "Ελένη")
+    day = date(2024, 3, 1)
+    midnight = datetime.combine(day, time()).astimezone()
+    _sale(shop, ("Late tea", 1, 100), customer_id=zoe, when=midnight - timedelta(minutes=1))
+    first = _sale(shop, ("Early tea", 1, 200), customer_id=zoe, when=midnight)
+    mug = _sale(shop, ("Mug", 1, 900), customer_id=eleni, when=midnight + timedelta(hours=15))
+    voided = _sale(shop, ("Pot", 1, 2500), when=midnight + timedelta(hours=16))
+    last = _sale(shop, ("Cake", 1, 300), when=midnight + timedelta(hours=24, seconds=-1))
+    _sale(shop, ("Next day", 1, 400), customer_id=zoe, when=midnight + timedelta(hours=24))
+    with shop.write() as session:
+        void_purchase(session, voided.id, "Rang up twice")
+    now = _sale(shop, ("Scone", 1, 250), customer_id=eleni)
+
+    with shop.read() as session:
+        shown = todays_purchases(session, day)
+        assert [r.id for r in shown] == [last.id, mug.id, first.id]
+        assert [(r.customer_name, r.total) for r in shown] == [
+            (None, 300),
+            ("Ελένη", 900),
+            ("Zoë", 200),
+        ]
+        assert [r.id for r in todays_purchases(session, day, customer_id=eleni)] == [mug.id]
+        assert [r.id for r in todays_purchases(session, day + timedelta(days=2))] == []
+        assert [r.id for r in todays_purchases(session)] == [now.id]

@@ -20,6 +20,7 @@ from desktop.shop.dashboard import (
     RepeatFigure,
     SalesFigure,
     VoucherMonthFigure,
+    WinBackMonthFigure,
 )
 from desktop.shop.satisfaction import (
     CategorySatisfaction,
@@ -63,6 +64,7 @@ def _report(**changes: Any) -> MonthlyReport:
         vouchers=[
             VoucherMonthFigure(month, 30, index, index * 250) for index, month in enumerate(MONTHS)
         ],
+        win_backs=[WinBackMonthFigure(month, 40, index % 7) for index, month in enumerate(MONTHS)],
         satisfaction=may,
         satisfaction_trend=[
             MonthSatisfaction(month, NOBODY if index in (3, 5, 6) else may)
@@ -119,6 +121,8 @@ def test_the_report_prints_the_months_figures(tmp_path: Path) -> None:
         "540 of 900 (60%)",
         "12,345 held by 210 members, worth up to £61.72",
         "Made with Aftercare on 1 June 2026",
+        "Campaign win-backs",
+        "Won back",
     ):
         assert expected in flat, expected
     # Every month of the charts, and the customers' words in their own scripts.
@@ -148,6 +152,7 @@ def test_a_quiet_month_still_makes_a_report(tmp_path: Path) -> None:
         previous_sales=SalesFigure(0, 0, 0, 0),
         customers=[CustomerMonthFigure(month, 0, 0) for month in MONTHS],
         vouchers=[VoucherMonthFigure(month, 0, 0, 0) for month in MONTHS],
+        win_backs=[WinBackMonthFigure(month, 0, 0) for month in MONTHS],
         satisfaction=NOBODY,
         satisfaction_trend=[MonthSatisfaction(month, NOBODY) for month in MONTHS],
         categories=[],

@@ -145,6 +145,21 @@ def test_a_bad_placeholder_is_refused_by_name(text: str, says: str) -> None:
     assert refused.value.field == "greeting"
 
 
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("Hi!\n\nSee you { soon", "(near “Hi! See you { soon”)"),
+        ("Dear {first\nname},", "“{first name}”, which Aftercare doesn't know"),
+        ("Dear {first_name:\t>\n20},", "without “{first_name: > 20}”"),
+    ],
+)
+def test_what_a_message_quotes_from_the_text_is_on_one_line(text: str, says: str) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        check_placeholders(text, "message")
+    assert says in str(refused.value)
+    assert not any(ch in str(refused.value) for ch in "\n\r\t")
+
+
 def test_doubled_braces_are_allowed_and_print_single() -> None:
     text = check_placeholders("Our {{secret}} blend, {first_name}", "message")
     filled = fill_template(Template("x", "", text, ""), VALUES, with_voucher=False)

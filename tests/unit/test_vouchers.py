@@ -109,6 +109,23 @@ def test_value_and_small_print_read_naturally(shop: ShopDatabase) -> None:
         assert "31 Dezember 2099" in describe_conditions(voucher, "de_DE")
 
 
+def test_a_row_of_the_list_reads_as_the_voucher_does(shop: ShopDatabase) -> None:
+    with shop.write() as session:
+        vouchers = [
+            _voucher(session, percent=15, amount=None),
+            _voucher(session, percent=None, amount=1250),
+        ]
+    with shop.read() as session:
+        rows = {row.id: row for row in list_vouchers(session).rows}
+        for voucher in vouchers:
+            stored = session.get(Voucher, voucher.id)
+            assert stored is not None
+            for locale in ("en_GB", "de_DE"):
+                assert describe_value(rows[voucher.id], locale) == describe_value(stored, locale)
+        assert describe_value(rows[vouchers[0].id]) == "15% off"
+        assert describe_value(rows[vouchers[1].id], "de_DE") == "12,50\xa0£ off"
+
+
 def test_an_expired_voucher_is_refused_with_its_date(shop: ShopDatabase) -> None:
     with shop.write() as session:
         voucher = _voucher(session)

@@ -25,6 +25,7 @@ def upgrade() -> None:
         sa.Column("enrolled_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("balance", sa.BigInteger(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("card_printed_at", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["customer_id"],
             ["customer.id"],

@@ -1,0 +1,1 @@
+"""Building and sending email (smtplib), and keeping the SMTP password in the OS keyring."""

@@ -1,0 +1,627 @@
+"""Campaigns: bring a segment's customers back with a welcome-back voucher, an email, a mailing
+list, a postcard. Every action records a contact per customer, and a cooldown keeps anyone from
+being contacted twice for the same purpose.
+
+Sending is at most once. Before a message is handed to the mail server its contact is marked
+"sending" (with the Message-ID it will carry) and committed; when the server accepts it, "sent".
+A "sending" contact found later means the app stopped in between: the server may or may not
+have the message, so it becomes "uncertain" and is not sent again unless the shopkeeper chooses
+to (`retry_uncertain`). Nobody gets two copies without someone deciding so.
+"""
+
+from __future__ import annotations
+
+import json
+import ssl
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from babel.dates import format_date
+from sqlalchemy import and_, func, select, update
+from sqlalchemy.orm import Session
+
+from desktop.mail.messages import (
+    Person,
+    Rendered,
+    Template,
+    build_message,
+    new_message_id,
+    unknown_placeholders,
+)
+from desktop.mail.messages import render as render_template
+from desktop.mail.sending import (
+    ConnectionLost,
+    MailConnection,
+    MailError,
+    RateLimit,
+    RecipientRefused,
+)
+from desktop.mail.smtp_settings import (
+    SettingsProblem,
+    SmtpSettings,
+    check_settings,
+    settings_from_json,
+    settings_to_json,
+)
+from desktop.shop.codes import format_code
+from desktop.shop.errors import InvalidInput, NotFound, ShopError
+from desktop.shop.segments import Definition, check_definition, segment_customer_ids
+from desktop.shop.settings import ShopProfile, get_profile
+from desktop.shop.suppression import suppressed
+from desktop.shop.text import clean_line, clean_text
+from desktop.shop.vouchers import VoucherTerms, describe_value, issue_voucher
+from desktop.store.models import Customer, Purchase, Setting, Voucher, VoucherRedemption, utc_now
+from desktop.store.models_campaigns import Campaign, Contact
+from desktop.store.shopfile import ShopDatabase
+
+COOLDOWN_KEY = "campaigns.cooldown_days"
+WON_BACK_KEY = "campaigns.won_back_days"
+RATE_KEY = "campaigns.emails_per_minute"
+SMTP_KEY = "mail.smtp"
+DEFAULTS = {COOLDOWN_KEY: 30, WON_BACK_KEY: 60, RATE_KEY: 120}
+LIMITS = {COOLDOWN_KEY: (0, 3650), WON_BACK_KEY: (1, 3650), RATE_KEY: (0, 10_000)}
+WIN_BACK = "win_back"
+# Outcomes that mean the customer was (or may have been) reached: they start the cooldown.
+REACHED = ("pending", "sending", "sent", "uncertain", "exported", "printed")
+DEFAULT_TEMPLATE = Template(
+    subject="We miss you at {shop_name}",
+    text="Hello {first_name},\n\nIt's been a while! Here is {voucher_value} your next visit: "
+    "show code {voucher_code} at the counter (valid until {voucher_expiry}).\n\n"
+    "See you soon,\n{shop_name}",
+)
+
+ProgressFn = Callable[[int, int], None]
+
+
+def _setting(session: Session, key: str) -> int:
+    row = session.get(Setting, key)
+    return DEFAULTS[key] if row is None else int(json.loads(row.value))
+
+
+def _set_setting(session: Session, key: str, value: int, field_name: str) -> int:
+    least, most = LIMITS[key]
+    if not least <= value <= most:
+        raise InvalidInput(field_name, f"The {field_name} must be between {least} and {most:,}.")
+    session.merge(Setting(key=key, value=json.dumps(value)))
+    return value
+
+
+def cooldown_days(session: Session) -> int:
+    """Days before a customer may be contacted again for the same purpose (30 until changed)."""
+    return _setting(session, COOLDOWN_KEY)
+
+
+def set_cooldown_days(session: Session, days: int) -> int:
+    return _set_setting(session, COOLDOWN_KEY, days, "cooldown")
+
+
+def won_back_days(session: Session) -> int:
+    """Days after a contact within which a purchase counts as won back (60 until changed)."""
+    return _setting(session, WON_BACK_KEY)
+
+
+def set_won_back_days(session: Session, days: int) -> int:
+    return _set_setting(session, WON_BACK_KEY, days, "won-back window")
+
+
+def emails_per_minute(session: Session) -> int:
+    """The sending rate limit (0: as fast as the server takes them)."""
+    return _setting(session, RATE_KEY)
+
+
+def set_emails_per_minute(session: Session, rate: int) -> int:
+    return _set_setting(session, RATE_KEY, rate, "emails per minute")
+
+
+def get_smtp_settings(session: Session) -> SmtpSettings | None:
+    """The mail server settings (the password is in the keyring, never here); None until set."""
+    row = session.get(Setting, SMTP_KEY)
+    return None if row is None else settings_from_json(row.value)
+
+
+def save_smtp_settings(session: Session, settings: SmtpSettings) -> SmtpSettings:
+    """Check and keep the mail server settings. InvalidInput names the field."""
+    try:
+        checked = check_settings(settings)
+    except SettingsProblem as problem:
+        raise InvalidInput(problem.field, str(problem)) from None
+    session.merge(Setting(key=SMTP_KEY, value=settings_to_json(checked)))
+    return checked
+
+
+@dataclass(frozen=True)
+class CampaignPlan:
+    """What the shopkeeper chose: who (a segment), why (purpose) and the email's words."""
+
+    name: str
+    definition: Definition
+    purpose: str = WIN_BACK
+    segment_name: str = ""
+    template: Template = DEFAULT_TEMPLATE
+
+
+@dataclass
+class Audience:
+    """Who an action reaches, and how many were left out and why."""
+
+    customer_ids: list[int] = field(default_factory=list)
+    left_out: dict[str, int] = field(default_factory=dict)
+
+
+def create_campaign(session: Session, plan: CampaignPlan) -> Campaign:
+    """Keep a new campaign; its segment definition and template are checked first."""
+    definition = check_definition(session, plan.definition)
+    unknown = unknown_placeholders(plan.template)
+    if unknown:
+        names = ", ".join("{" + name + "}" for name in unknown)
+        raise InvalidInput(
+            "template", f"The email uses placeholders Aftercare can't fill: {names}."
+        )
+    campaign = Campaign(
+        name=clean_line(plan.name, "campaign name", max_length=120, required=True),
+        purpose=clean_line(plan.purpose, "purpose", max_length=40, required=True),
+        segment_name=clean_line(plan.segment_name, "segment", max_length=80),
+        segment_definition=json.dumps(definition, sort_keys=True),
+        subject=clean_line(plan.template.subject, "subject", max_length=300, required=True),
+        body_text=clean_text(plan.template.text, "email text", max_length=20_000),
+        body_html=clean_text(plan.template.html, "email HTML", max_length=100_000),
+    )
+    session.add(campaign)
+    session.flush()
+    return campaign
+
+
+def get_campaign(session: Session, campaign_id: int) -> Campaign:
+    campaign = session.get(Campaign, campaign_id)
+    if campaign is None:
+        raise NotFound(f"There is no campaign number {campaign_id}.")
+    return campaign
+
+
+def list_campaigns(session: Session) -> list[Campaign]:
+    """Every campaign, newest first."""
+    return list(session.scalars(select(Campaign).order_by(Campaign.id.desc())))
+
+
+def in_cooldown(session: Session, purpose: str, now: datetime | None = None) -> set[int]:
+    """Customers contacted for this purpose within the cooldown."""
+    since = (now or utc_now()) - timedelta(days=cooldown_days(session))
+    return set(
+        session.scalars(
+            select(Contact.customer_id)
+            .where(
+                Contact.purpose == purpose,
+                Contact.created_at >= since,
+                Contact.outcome.in_(REACHED),
+                Contact.customer_id.is_not(None),
+            )
+            .distinct()
+        )
+    )
+
+
+def audience(
+    session: Session,
+    definition: Definition,
+    channel: str,
+    *,
+    purpose: str | None = None,
+    today: date | None = None,
+    consent_only: bool = True,
+) -> Audience:
+    """The segment's customers today that `channel` ("email", "post", or "export" by email) may
+    reach: less those contacted for `purpose` within the cooldown, those on the suppression
+    list (always), without an address, or without consent (unless `consent_only` is off, for a
+    list kept in-house)."""
+    members = segment_customer_ids(session, definition, today=today).subquery()
+    cooling = in_cooldown(session, purpose) if purpose else set()
+    by_email = channel in ("email", "export")
+    has_address = (
+        Customer.email.is_not(None)
+        if by_email
+        else and_(Customer.address_line1 != "", Customer.postcode != "")
+    )
+    rows = session.execute(
+        select(
+            Customer.id,
+            has_address,
+            Customer.email_marketing if by_email else Customer.post_marketing,
+            suppressed("email" if by_email else "post"),
+        )
+        .where(Customer.id.in_(select(members.c[0])))
+        .order_by(Customer.id)
+    )
+    cooldown = f"contacted for this in the last {cooldown_days(session)} days"
+    result = Audience()
+    reasons: Counter[str] = Counter()
+    for customer_id, addressed, consented, is_suppressed in rows:
+        if is_suppressed:
+            reasons["unsubscribed or objected"] += 1
+        elif customer_id in cooling:
+            reasons[cooldown] += 1
+        elif not addressed:
+            reasons["no email address" if by_email else "no postal address"] += 1
+        elif consent_only and not consented:
+            reasons["no email consent" if by_email else "no post consent"] += 1
+        else:
+            result.customer_ids.append(customer_id)
+    result.left_out = dict(reasons)
+    return result
+
+
+def campaign_audience(
+    session: Session, campaign: Campaign, channel: str, *, today: date | None = None
+) -> Audience:
+    """Who the campaign may reach on the channel now (see `audience`)."""
+    definition: Definition = json.loads(campaign.segment_definition)
+    return audience(session, definition, channel, purpose=campaign.purpose, today=today)
+
+
+def issue_campaign_vouchers(
+    session: Session, campaign: Campaign, customer_ids: list[int], terms: VoucherTerms
+) -> dict[int, Voucher]:
+    """A welcome-back voucher for each customer, all in the caller's one transaction: the batch
+    lands whole or not at all."""
+    vouchers = {}
+    for customer_id in customer_ids:
+        vouchers[customer_id] = issue_voucher(
+            session,
+            VoucherTerms(
+                kind="welcome_back",
+                percent=terms.percent,
+                amount=terms.amount,
+                min_spend=terms.min_spend,
+                expires_on=terms.expires_on,
+                terms=terms.terms,
+                customer_id=customer_id,
+                reason=terms.reason or f"Campaign: {campaign.name}",
+            ),
+        )
+    return vouchers
+
+
+def record_contacts(
+    session: Session,
+    campaign: Campaign,
+    channel: str,
+    outcome: str,
+    customer_ids: list[int],
+    vouchers: dict[int, Voucher] | None = None,
+) -> None:
+    """One contact per customer for the action (a list export, a print run, queued emails)."""
+    now = utc_now()
+    vouchers = vouchers or {}
+    session.add_all(
+        Contact(
+            customer_id=customer_id,
+            campaign_id=campaign.id,
+            voucher_id=vouchers[customer_id].id if customer_id in vouchers else None,
+            channel=channel,
+            purpose=campaign.purpose,
+            outcome=outcome,
+            created_at=now,
+            sent_at=now if outcome in ("exported", "printed") else None,
+        )
+        for customer_id in customer_ids
+    )
+    session.flush()
+
+
+def queue_emails(
+    session: Session,
+    campaign_id: int,
+    voucher: VoucherTerms | None = None,
+    *,
+    today: date | None = None,
+) -> Audience:
+    """Queue the campaign's email to everyone it may reach, each with their own voucher when
+    `voucher` is given; `send_campaign` then sends them. Returns who, and who was left out."""
+    campaign = get_campaign(session, campaign_id)
+    reached = campaign_audience(session, campaign, "email", today=today)
+    vouchers = (
+        issue_campaign_vouchers(session, campaign, reached.customer_ids, voucher)
+        if voucher is not None
+        else {}
+    )
+    record_contacts(session, campaign, "email", "pending", reached.customer_ids, vouchers)
+    return reached
+
+
+def _first_name(name: str) -> str:
+    return name.split()[0] if name.split() else name
+
+
+def template_values(
+    profile: ShopProfile, customer: Customer, voucher: Voucher | None
+) -> dict[str, str]:
+    """The placeholders filled for one customer."""
+    values = {"first_name": _first_name(customer.name), "shop_name": profile.name}
+    if voucher is not None:
+        values["voucher_code"] = format_code(voucher.code)
+        values["voucher_value"] = describe_value(voucher, profile.locale)
+        if voucher.expires_on is not None:
+            expiry = format_date(voucher.expires_on, "d MMMM y", locale=profile.locale)
+            values["voucher_expiry"] = str(expiry)
+    return values
+
+
+def campaign_template(campaign: Campaign) -> Template:
+    return Template(campaign.subject, campaign.body_text, campaign.body_html)
+
+
+def preview_email(
+    session: Session, template: Template, customer_id: int, voucher: VoucherTerms | None = None
+) -> Rendered:
+    """The email as this customer would get it; the voucher shown is a sample, not issued."""
+    customer = session.get(Customer, customer_id)
+    if customer is None:
+        raise NotFound(f"There is no customer number {customer_id}.")
+    sample = None
+    if voucher is not None:
+        sample = Voucher(
+            code="SAMPLECODE00",
+            percent=voucher.percent,
+            amount=voucher.amount,
+            currency=get_profile(session).currency,
+            expires_on=voucher.expires_on or date.today() + timedelta(days=90),
+        )
+    values = template_values(get_profile(session), customer, sample)
+    return render_template(template, values, _sender(session).email)
+
+
+def _sender(session: Session) -> Person:
+    profile = get_profile(session)
+    if not profile.email:
+        raise InvalidInput(
+            "email", "Enter the shop's email address in Settings: emails are sent from it."
+        )
+    return Person(profile.name, profile.email)
+
+
+@dataclass
+class SendResult:
+    sent: int = 0
+    failed: int = 0
+    skipped: int = 0
+    uncertain: int = 0
+    left: int = 0
+    stopped: str = ""  # why sending stopped early, in plain words; "" when it finished
+
+
+def mark_interrupted(session: Session, campaign_id: int) -> int:
+    """Contacts left "sending" by a crash become "uncertain" (see the module's docstring)."""
+    result = session.execute(
+        update(Contact)
+        .where(Contact.campaign_id == campaign_id, Contact.outcome == "sending")
+        .values(outcome="uncertain", error="Aftercare stopped while this email was being sent.")
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def retry_uncertain(session: Session, campaign_id: int) -> int:
+    """The shopkeeper's choice: send the uncertain ones again (they may get two copies)."""
+    result = session.execute(
+        update(Contact)
+        .where(Contact.campaign_id == campaign_id, Contact.outcome == "uncertain")
+        .values(outcome="pending", message_id=None)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class _Outgoing:
+    contact_id: int
+    recipient: Person
+    values: dict[str, str]
+    message_id: str
+
+
+def _claim(
+    session: Session, contact_id: int, sender_email: str, profile: ShopProfile
+) -> _Outgoing | str | None:
+    """Mark the contact "sending"; a reason (str) when it must be skipped; None when it is no
+    longer pending."""
+    contact = session.get(Contact, contact_id)
+    if contact is None or contact.outcome != "pending":
+        return None
+    customer = session.get(Customer, contact.customer_id) if contact.customer_id else None
+    if customer is None or not customer.email:
+        reason = "The customer or their email address was removed."
+    elif not customer.email_marketing:
+        reason = "The customer withdrew email consent."
+    elif session.scalar(select(Customer.id).where(Customer.id == customer.id, suppressed("email"))):
+        reason = "The customer unsubscribed."
+    else:
+        voucher = session.get(Voucher, contact.voucher_id) if contact.voucher_id else None
+        contact.outcome = "sending"
+        contact.message_id = new_message_id(sender_email)
+        return _Outgoing(
+            contact.id,
+            Person(customer.name, customer.email),
+            template_values(profile, customer, voucher),
+            contact.message_id,
+        )
+    contact.outcome, contact.error = "skipped", reason
+    return reason
+
+
+# An outcome waiting to be committed: (contact id, outcome, error).
+_Outcome = tuple[int, str, str | None]
+
+
+def _record(session: Session, outcome: _Outcome | None) -> None:
+    if outcome is None:
+        return
+    contact_id, state, error = outcome
+    contact = session.get(Contact, contact_id)
+    if contact is not None:
+        contact.outcome, contact.error = state, error
+        contact.sent_at = utc_now() if state == "sent" else None
+
+
+def send_campaign(
+    shop: ShopDatabase,
+    campaign_id: int,
+    password: str | None,
+    progress: ProgressFn,
+    *,
+    should_stop: Callable[[], bool] = lambda: False,
+    context: ssl.SSLContext | None = None,
+) -> SendResult:
+    """Send the campaign's queued emails at the shop's rate limit. Safe to run again after a
+    failure, a cancel or a crash: only those not yet sent are sent. Raises ShopError when the
+    mail server cannot be reached at all.
+
+    Each recipient costs one commit: it records the previous email's outcome (once the server
+    accepted it) and claims the next as "sending", before that one goes out."""
+    with shop.write() as session:
+        campaign = get_campaign(session, campaign_id)
+        settings = get_smtp_settings(session)
+        if settings is None:
+            raise InvalidInput("host", "Set up the mail server in Settings first.")
+        sender = _sender(session)
+        profile = get_profile(session)
+        template = campaign_template(campaign)
+        rate = emails_per_minute(session)
+        result = SendResult(uncertain=mark_interrupted(session, campaign_id))
+        queue = list(
+            session.scalars(
+                select(Contact.id)
+                .where(Contact.campaign_id == campaign_id, Contact.outcome == "pending")
+                .order_by(Contact.id)
+            )
+        )
+    limit = RateLimit(rate)
+    try:
+        connection = MailConnection(settings, password, context=context)
+    except MailError as error:
+        raise ShopError(str(error)) from error
+    done: _Outcome | None = None
+    try:
+        with connection:
+            for number, contact_id in enumerate(queue):
+                if should_stop():
+                    result.stopped = "Sending was stopped; press Resume to send the rest."
+                    break
+                with shop.write() as session:
+                    _record(session, done)
+                    done = None
+                    claimed = _claim(session, contact_id, sender.email, profile)
+                if isinstance(claimed, str):
+                    result.skipped += 1
+                elif claimed is not None:
+                    limit.wait(should_stop)
+                    done = _deliver(connection, template, sender, claimed, result)
+                    if result.stopped:
+                        break
+                progress(number + 1, len(queue))
+    finally:
+        with shop.write() as session:
+            _record(session, done)
+            result.left = (
+                session.scalar(
+                    select(func.count())
+                    .select_from(Contact)
+                    .where(Contact.campaign_id == campaign_id, Contact.outcome == "pending")
+                )
+                or 0
+            )
+    return result
+
+
+def _deliver(
+    connection: MailConnection,
+    template: Template,
+    sender: Person,
+    claimed: _Outgoing,
+    result: SendResult,
+) -> _Outcome:
+    """Hand one email to the server; its outcome, counted in `result`."""
+    rendered = render_template(template, claimed.values, sender.email)
+    message = build_message(
+        sender,
+        claimed.recipient,
+        rendered,
+        unsubscribe_to=sender.email,
+        message_id=claimed.message_id,
+    )
+    try:
+        connection.send(message, sender.email, claimed.recipient.email)
+    except RecipientRefused as refused:
+        result.failed += 1
+        return claimed.contact_id, "failed", str(refused)
+    except ConnectionLost as lost:
+        result.uncertain += lost.uncertain
+        result.stopped = f"{lost} Press Resume to send the rest."
+        return claimed.contact_id, "uncertain" if lost.uncertain else "pending", str(lost)
+    result.sent += 1
+    return claimed.contact_id, "sent", None
+
+
+@dataclass(frozen=True)
+class CampaignResults:
+    outcomes: dict[str, int]  # channel:outcome -> customers, e.g. "email:sent"
+    sent: int
+    failed: int
+    won_back: int
+    vouchers_issued: int
+    vouchers_redeemed: int
+    returners_spend: int
+
+
+def campaign_results(session: Session, campaign_id: int) -> CampaignResults:
+    """How the campaign did: sent, failed, won back (bought within the window after being
+    contacted), vouchers redeemed and what the returners spent in that window."""
+    get_campaign(session, campaign_id)
+    outcomes = {
+        f"{channel}:{outcome}": count
+        for channel, outcome, count in session.execute(
+            select(Contact.channel, Contact.outcome, func.count())
+            .where(Contact.campaign_id == campaign_id)
+            .group_by(Contact.channel, Contact.outcome)
+        )
+    }
+    window = won_back_days(session)
+    reached = (
+        select(
+            Contact.customer_id.label("customer_id"),
+            func.min(Contact.sent_at).label("contacted_at"),
+        )
+        .where(
+            Contact.campaign_id == campaign_id,
+            Contact.outcome.in_(("sent", "exported", "printed")),
+            Contact.customer_id.is_not(None),
+        )
+        .group_by(Contact.customer_id)
+        .subquery()
+    )
+    returns = session.execute(
+        select(Purchase.customer_id, Purchase.total, Purchase.purchased_at, reached.c.contacted_at)
+        .join(reached, reached.c.customer_id == Purchase.customer_id)
+        .where(Purchase.voided_at.is_(None), Purchase.purchased_at > reached.c.contacted_at)
+    )
+    returners: set[int] = set()
+    spend = 0
+    for customer_id, total, purchased_at, contacted_at in returns:
+        # Compared here, not in SQL: date arithmetic is not portable across databases.
+        if purchased_at <= contacted_at + timedelta(days=window):
+            returners.add(customer_id)
+            spend += total
+    voucher_ids = select(Contact.voucher_id).where(
+        Contact.campaign_id == campaign_id, Contact.voucher_id.is_not(None)
+    )
+    issued = session.scalar(select(func.count()).select_from(voucher_ids.distinct().subquery()))
+    redeemed = session.scalar(
+        select(func.count()).where(VoucherRedemption.voucher_id.in_(voucher_ids))
+    )
+    return CampaignResults(
+        outcomes=outcomes,
+        sent=outcomes.get("email:sent", 0),
+        failed=outcomes.get("email:failed", 0),
+        won_back=len(returners),
+        vouchers_issued=issued or 0,
+        vouchers_redeemed=redeemed or 0,
+        returners_spend=spend,
+    )
