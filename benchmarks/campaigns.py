@@ -8,12 +8,12 @@ import time
 from datetime import date
 from pathlib import Path
 
+from desktop.mail.campaign_sending import send_campaign
+from desktop.mail.smtp_settings import save_settings
 from desktop.shop.campaigns import (
     CampaignPlan,
     create_campaign,
     queue_emails,
-    save_smtp_settings,
-    send_campaign,
     set_emails_per_minute,
 )
 from desktop.shop.consent import ConsentChoice
@@ -38,7 +38,7 @@ def run_campaigns_bench(emails: int = EMAILS) -> list[BenchRow]:
             for server in starttls_server(make_certificate(Path(folder))):
                 with shop.write() as session:
                     save_profile(session, ShopProfile(name="Zoë's Tea", email="hi@zoe.example"))
-                    save_smtp_settings(session, server.settings)
+                    save_settings(session, server.settings)
                     set_emails_per_minute(session, 0)
                     for number in range(emails):
                         create_customer(

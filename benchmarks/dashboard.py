@@ -100,6 +100,11 @@ def _extras(loader: BulkLoader, shop: ShopDatabase, rng: random.Random) -> dict[
             )
         ).all()
         customers = session.scalar(select(func.max(Customer.id))) or 0
+        last_seen = {
+            customer_id: int(seen.timestamp())
+            for customer_id, seen in session.execute(select(Customer.id, Customer.last_seen_at))
+            if seen is not None
+        }
     feedback: list[tuple[object, ...]] = []
     follow_ups: list[tuple[object, ...]] = []
     vouchers: list[tuple[object, ...]] = []
@@ -150,7 +155,7 @@ def _extras(loader: BulkLoader, shop: ShopDatabase, rng: random.Random) -> dict[
             for number, customer_id in enumerate(sorted(members), start=1)
         ],
     )
-    campaigns, contacts = _campaigns(loader, rng, customers, now)
+    campaigns, contacts = _campaigns(loader, rng, last_seen, now)
     return {
         "campaign contacts": contacts,
         "campaigns": campaigns,
@@ -162,14 +167,24 @@ def _extras(loader: BulkLoader, shop: ShopDatabase, rng: random.Random) -> dict[
     }
 
 
-def _campaigns(loader: BulkLoader, rng: random.Random, customers: int, now: int) -> tuple[int, int]:
-    """A win-back campaign a month for a year, each reaching CAMPAIGN_REACH customers."""
+def _campaigns(
+    loader: BulkLoader, rng: random.Random, last_seen: dict[int, int], now: int
+) -> tuple[int, int]:
+    """A win-back campaign a month for a year, each reaching CAMPAIGN_REACH customers who were
+    away 90 days or more by then; about one in twelve of those reached has come back since."""
     campaigns: list[tuple[object, ...]] = []
     contacts: list[tuple[object, ...]] = []
     for number in range(1, 13):
-        sent = loader.stored_time(now - number * 30 * DAY)
+        at = now - number * 30 * DAY
+        sent = loader.stored_time(at)
         campaigns.append((number, f"We miss you {number}", "win_back", "", "{}", "", "", "", sent))
-        for customer_id in rng.sample(range(1, customers + 1), min(CAMPAIGN_REACH, customers)):
+        away = [c for c, seen in last_seen.items() if seen < at - 90 * DAY]
+        back = [c for c, seen in last_seen.items() if seen > at]
+        reach = min(CAMPAIGN_REACH, len(away))
+        chosen = rng.sample(away, reach - reach // 12) + rng.sample(
+            back, min(reach // 12, len(back))
+        )
+        for customer_id in chosen:
             contacts.append(
                 (len(contacts) + 1, customer_id, number, "email", "win_back", "sent", sent, sent)
             )

@@ -12,8 +12,8 @@ from desktop.cli_common import db_argument, shop_location
 
 Handler = Callable[[argparse.Namespace], int]
 
-# The old private names, still imported by desktop.cli_feedback and desktop.cli_campaigns (with
-# UsageError above): they go once those import from desktop.cli_common.
+# The old private names, still imported by desktop.cli_campaigns (with UsageError above): they
+# go once it imports from desktop.cli_common.
 _db_argument = db_argument
 _shop_location = shop_location
 
@@ -48,9 +48,9 @@ def build_parser() -> argparse.ArgumentParser:
     db_argument(smoke)
     smoke.set_defaults(handler=_smoke)
 
-    from desktop import cli_lapsed, cli_loyalty, cli_printing
+    from desktop import cli_feedback, cli_lapsed, cli_loyalty, cli_printing
 
-    for capability in (cli_printing, cli_lapsed, cli_loyalty):
+    for capability in (cli_printing, cli_lapsed, cli_loyalty, cli_feedback):
         capability.add_commands(commands)
     return parser
 

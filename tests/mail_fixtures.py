@@ -81,7 +81,7 @@ class Inbox:
     def messages(self) -> list[EmailMessage]:
         parsed = [message_from_bytes(raw, policy=policy.default) for raw in self.received]
         assert all(isinstance(message, EmailMessage) for message in parsed)
-        return parsed  # type: ignore[return-value]
+        return parsed
 
     def by_recipient(self) -> dict[str, list[EmailMessage]]:
         found: dict[str, list[EmailMessage]] = {}

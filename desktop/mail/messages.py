@@ -1,5 +1,5 @@
-"""Marketing emails: templates with placeholders, rendered per customer into a multipart
-(plain text + HTML) `EmailMessage` that carries a way to unsubscribe.
+"""Marketing emails: a campaign's template (shop/campaigns.py) rendered per customer into a
+multipart (plain text + HTML) `EmailMessage` that carries a way to unsubscribe.
 
 `EmailMessage`'s default policy refuses CR/LF inside a header, and names go into headers
 through `Address`, so a customer's name cannot add a header of its own.
@@ -8,31 +8,17 @@ through `Address`, so a customer's name cannot add a header of its own.
 from __future__ import annotations
 
 import html
-import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import formatdate
 from urllib.parse import quote
 
-PLACEHOLDERS: dict[str, str] = {
-    "first_name": "the customer's first name",
-    "voucher_code": "their voucher's code",
-    "voucher_value": "what the voucher is worth (10% off, £5.00 off)",
-    "voucher_expiry": "the voucher's last day",
-    "shop_name": "the shop's name",
-}
-_PLACEHOLDER = re.compile(r"\{([A-Za-z_]+)\}")
+from desktop.shop.campaigns import Template, fill
+
 UNSUBSCRIBE_SUBJECT = "unsubscribe"
-
-
-@dataclass(frozen=True)
-class Template:
-    subject: str
-    text: str
-    html: str = ""
 
 
 @dataclass(frozen=True)
@@ -41,22 +27,8 @@ class Person:
     email: str
 
 
-def unknown_placeholders(template: Template) -> list[str]:
-    """Placeholders the template uses that Aftercare cannot fill, like {frist_name}."""
-    used = {
-        name
-        for part in (template.subject, template.text, template.html)
-        for name in _PLACEHOLDER.findall(part)
-    }
-    return sorted(used - set(PLACEHOLDERS))
-
-
 def _fill(text: str, values: Mapping[str, str], *, escape: bool) -> str:
-    def value(match: re.Match[str]) -> str:
-        filled = values.get(match.group(1), "")
-        return html.escape(filled) if escape else filled
-
-    return _PLACEHOLDER.sub(value, text)
+    return fill(text, {k: html.escape(v) for k, v in values.items()} if escape else values)
 
 
 def one_line(text: str) -> str:
@@ -102,12 +74,6 @@ def _paragraphs(text: str) -> str:
 
 def unsubscribe_link(address: str) -> str:
     return f"mailto:{address}?subject={quote(UNSUBSCRIBE_SUBJECT)}"
-
-
-def new_message_id(sender_email: str) -> str:
-    """A unique Message-ID in the sender's domain, made before sending and stored."""
-    domain = sender_email.rpartition("@")[2] or "aftercare.invalid"
-    return make_msgid(domain=domain)
 
 
 def _address(person: Person) -> Address:

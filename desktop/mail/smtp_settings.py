@@ -12,7 +12,11 @@ from dataclasses import asdict, dataclass
 from typing import Literal
 
 import keyring
-from keyring.errors import KeyringError, PasswordDeleteError
+from keyring.errors import KeyringError
+from sqlalchemy.orm import Session
+
+from desktop.shop.campaigns import set_setting_text, setting_text
+from desktop.shop.errors import InvalidInput
 
 Security = Literal["starttls", "tls"]
 SECURITY_CHOICES: dict[Security, str] = {
@@ -21,18 +25,11 @@ SECURITY_CHOICES: dict[Security, str] = {
 }
 DEFAULT_PORTS: dict[Security, int] = {"starttls": 587, "tls": 465}
 KEYRING_SERVICE = "Aftercare mail server"
+SETTINGS_KEY = "mail.smtp"
 NO_SAFE_STORE = (
     "This computer can't store the password safely, so Aftercare keeps it only until you "
     "close the app and will ask for it again next time."
 )
-
-
-class SettingsProblem(ValueError):
-    """A setting that cannot work; `field` names it for the form."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 @dataclass(frozen=True)
@@ -49,25 +46,25 @@ class SmtpSettings:
 
 
 def check_settings(settings: SmtpSettings) -> SmtpSettings:
-    """The settings tidied, or SettingsProblem naming the field."""
+    """The settings tidied, or InvalidInput naming the field."""
     host = settings.host.strip()
     if not host or any(ch.isspace() or ord(ch) < 32 for ch in host):
-        raise SettingsProblem("host", "Enter the mail server's name, like smtp.example.com.")
+        raise InvalidInput("host", "Enter the mail server's name, like smtp.example.com.")
     if not 1 <= settings.port <= 65535:
-        raise SettingsProblem("port", "The port is a number from 1 to 65535 (often 587 or 465).")
+        raise InvalidInput("port", "The port is a number from 1 to 65535 (often 587 or 465).")
     if settings.security not in SECURITY_CHOICES:
-        raise SettingsProblem("security", "Choose STARTTLS or TLS: mail is never sent unencrypted.")
+        raise InvalidInput("security", "Choose STARTTLS or TLS: mail is never sent unencrypted.")
     user = settings.user.strip()
     if any(ord(ch) < 32 for ch in user):
-        raise SettingsProblem("user", "The user name contains a control character.")
+        raise InvalidInput("user", "The user name contains a control character.")
     return SmtpSettings(host=host, port=settings.port, security=settings.security, user=user)
 
 
-def settings_to_json(settings: SmtpSettings) -> str:
-    return json.dumps(asdict(settings), ensure_ascii=False)
-
-
-def settings_from_json(text: str) -> SmtpSettings:
+def load_settings(session: Session) -> SmtpSettings | None:
+    """The shop's mail server settings (never the password); None until set."""
+    text = setting_text(session, SETTINGS_KEY)
+    if text is None:
+        return None
     stored = json.loads(text)
     return SmtpSettings(
         host=str(stored.get("host", "")),
@@ -75,6 +72,13 @@ def settings_from_json(text: str) -> SmtpSettings:
         security="tls" if stored.get("security") == "tls" else "starttls",
         user=str(stored.get("user", "")),
     )
+
+
+def save_settings(session: Session, settings: SmtpSettings) -> SmtpSettings:
+    """Check and keep the mail server settings in the shop file."""
+    checked = check_settings(settings)
+    set_setting_text(session, SETTINGS_KEY, json.dumps(asdict(checked), ensure_ascii=False))
+    return checked
 
 
 @dataclass(frozen=True)
@@ -117,5 +121,5 @@ class PasswordStore:
         self._memory.pop(settings.account, None)
         try:
             keyring.delete_password(KEYRING_SERVICE, settings.account)
-        except (PasswordDeleteError, KeyringError):
+        except KeyringError:  # nothing stored, or no keyring to store in
             return

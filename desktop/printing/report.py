@@ -32,6 +32,7 @@ from reportlab.platypus import (
 
 from desktop.printing import fonts
 from desktop.printing.palette import COLOUR
+from desktop.printing.text import TextStyle, draw_line, fit_line
 from desktop.shop.money import format_money
 
 if TYPE_CHECKING:  # the content classes live beside SQLAlchemy, which printing never needs
@@ -156,22 +157,29 @@ class _Writer:
         return format_money(minor, self.report.currency, self.locale)
 
     def page_furniture(self, canvas: Canvas, document: BaseDocTemplate) -> None:
-        canvas.saveState()
-        top = PAGE[1] - MARGIN
-        canvas.setFont(fonts.face(fonts.BOLD), 8)
-        canvas.setFillColor(ACCENT)
-        _draw_runs(canvas, self.branding.name.upper(), fonts.BOLD, 8, MARGIN, top, 1.2)
-        canvas.setFillColor(SOFT)
-        right = f"Monthly report · {self.month_name}"
-        _draw_runs(canvas, right, fonts.BODY, 8, PAGE[0] - MARGIN, top, 0, align_right=True)
-        canvas.setStrokeColor(LINE)
-        canvas.setLineWidth(0.5)
-        canvas.line(MARGIN, top - 3 * mm, PAGE[0] - MARGIN, top - 3 * mm)
+        top, half = PAGE[1] - MARGIN, WIDTH / 2
+        name = TextStyle(fonts.BOLD, 8, ACCENT, tracking=1.2)
+        what = TextStyle(fonts.BODY, 8, SOFT, align="right")
         made = format_datetime(
             self.report.generated_at.astimezone(), "d MMMM y 'at' HH:mm", locale=self.locale
         )
-        foot = f"Made with Aftercare on {made}   ·   page {document.page}"
-        _draw_runs(canvas, foot, fonts.BODY, 7, PAGE[0] / 2, MARGIN - 8 * mm, 0, centre=True)
+        foot = TextStyle(fonts.BODY, 7, SOFT, align="centre")
+        canvas.saveState()
+        for text, style, x, y, width in (
+            (self.branding.name.upper(), name, MARGIN, top, half),
+            (f"Monthly report · {self.month_name}", what, MARGIN + half, top, half),
+            (
+                f"Made with Aftercare on {made}   ·   page {document.page}",
+                foot,
+                MARGIN,
+                10 * mm,
+                WIDTH,
+            ),
+        ):
+            draw_line(canvas, fit_line(text, style, width), style, x, y, width)
+        canvas.setStrokeColor(LINE)
+        canvas.setLineWidth(0.5)
+        canvas.line(MARGIN, top - 3 * mm, PAGE[0] - MARGIN, top - 3 * mm)
         canvas.restoreState()
 
     def story(self) -> list[Flowable]:
@@ -429,34 +437,6 @@ class _Writer:
             )
         )
         return table
-
-
-def _draw_runs(
-    canvas: Canvas,
-    text: str,
-    face: str,
-    size: float,
-    x: float,
-    y: float,
-    tracking: float,
-    *,
-    align_right: bool = False,
-    centre: bool = False,
-) -> None:
-    """One line in `face`, falling back glyph by glyph (a shop's name may be in any script)."""
-    runs = fonts.runs(text, fonts.face(face))
-    used = fonts.width(runs, size, tracking)
-    if align_right:
-        x -= used
-    elif centre:
-        x -= used / 2
-    line = canvas.beginText(x, y)
-    line.setCharSpace(tracking)
-    for name, part in runs:
-        line.setFont(name, size)
-        line.textOut(part)
-    line.setCharSpace(0)
-    canvas.drawText(line)
 
 
 def _drawing(width: float, height: float) -> Drawing:

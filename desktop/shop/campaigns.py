@@ -2,51 +2,32 @@
 list, a postcard. Every action records a contact per customer, and a cooldown keeps anyone from
 being contacted twice for the same purpose.
 
-Sending is at most once. Before a message is handed to the mail server its contact is marked
-"sending" (with the Message-ID it will carry) and committed; when the server accepts it, "sent".
-A "sending" contact found later means the app stopped in between: the server may or may not
-have the message, so it becomes "uncertain" and is not sent again unless the shopkeeper chooses
-to (`retry_uncertain`). Nobody gets two copies without someone deciding so.
+Emails go out at most once (the loop is desktop/mail/campaign_sending.py; the states are kept
+here). Before a message is handed to the mail server its contact is marked "sending" (with the
+Message-ID it will carry) and committed; when the server accepts it, "sent". A "sending"
+contact found later means the app stopped in between: the server may or may not have the
+message, so it becomes "uncertain" and is not sent again unless the shopkeeper chooses to
+(`retry_uncertain`). Nobody gets two copies without someone deciding so; the Message-ID lets
+the shop check its sent folder or the provider's log for an uncertain one.
 """
 
 from __future__ import annotations
 
 import json
-import ssl
+import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from email.utils import make_msgid
 
 from babel.dates import format_date
 from sqlalchemy import and_, func, select, update
 from sqlalchemy.orm import Session
 
-from desktop.mail.messages import (
-    Person,
-    Rendered,
-    Template,
-    build_message,
-    new_message_id,
-    unknown_placeholders,
-)
-from desktop.mail.messages import render as render_template
-from desktop.mail.sending import (
-    ConnectionLost,
-    MailConnection,
-    MailError,
-    RateLimit,
-    RecipientRefused,
-)
-from desktop.mail.smtp_settings import (
-    SettingsProblem,
-    SmtpSettings,
-    check_settings,
-    settings_from_json,
-    settings_to_json,
-)
 from desktop.shop.codes import format_code
-from desktop.shop.errors import InvalidInput, NotFound, ShopError
+from desktop.shop.errors import InvalidInput, NotFound
+from desktop.shop.inserts import VoucherContent, voucher_content
 from desktop.shop.segments import Definition, check_definition, segment_customer_ids
 from desktop.shop.settings import ShopProfile, get_profile
 from desktop.shop.suppression import suppressed
@@ -54,7 +35,6 @@ from desktop.shop.text import clean_line, clean_text
 from desktop.shop.vouchers import VoucherTerms, describe_value, issue_voucher
 from desktop.store.models import Customer, Purchase, Setting, Voucher, VoucherRedemption, utc_now
 from desktop.store.models_campaigns import Campaign, Contact
-from desktop.store.shopfile import ShopDatabase
 
 COOLDOWN_KEY = "campaigns.cooldown_days"
 WON_BACK_KEY = "campaigns.won_back_days"
@@ -65,14 +45,6 @@ LIMITS = {COOLDOWN_KEY: (0, 3650), WON_BACK_KEY: (1, 3650), RATE_KEY: (0, 10_000
 WIN_BACK = "win_back"
 # Outcomes that mean the customer was (or may have been) reached: they start the cooldown.
 REACHED = ("pending", "sending", "sent", "uncertain", "exported", "printed")
-DEFAULT_TEMPLATE = Template(
-    subject="We miss you at {shop_name}",
-    text="Hello {first_name},\n\nIt's been a while! Here is {voucher_value} your next visit: "
-    "show code {voucher_code} at the counter (valid until {voucher_expiry}).\n\n"
-    "See you soon,\n{shop_name}",
-)
-
-ProgressFn = Callable[[int, int], None]
 
 
 def _setting(session: Session, key: str) -> int:
@@ -115,20 +87,57 @@ def set_emails_per_minute(session: Session, rate: int) -> int:
     return _set_setting(session, RATE_KEY, rate, "emails per minute")
 
 
-def get_smtp_settings(session: Session) -> SmtpSettings | None:
-    """The mail server settings (the password is in the keyring, never here); None until set."""
-    row = session.get(Setting, SMTP_KEY)
-    return None if row is None else settings_from_json(row.value)
+def setting_text(session: Session, key: str) -> str | None:
+    """A stored setting's raw text (the mail settings keep their own format)."""
+    row = session.get(Setting, key)
+    return None if row is None else row.value
 
 
-def save_smtp_settings(session: Session, settings: SmtpSettings) -> SmtpSettings:
-    """Check and keep the mail server settings. InvalidInput names the field."""
-    try:
-        checked = check_settings(settings)
-    except SettingsProblem as problem:
-        raise InvalidInput(problem.field, str(problem)) from None
-    session.merge(Setting(key=SMTP_KEY, value=settings_to_json(checked)))
-    return checked
+def set_setting_text(session: Session, key: str, value: str) -> None:
+    session.merge(Setting(key=key, value=value))
+
+
+@dataclass(frozen=True)
+class Template:
+    """A campaign's words: the subject, the plain text and (optionally) the HTML, each with
+    placeholders like {first_name}."""
+
+    subject: str
+    text: str
+    html: str = ""
+
+
+PLACEHOLDERS: dict[str, str] = {
+    "first_name": "the customer's first name",
+    "voucher_code": "their voucher's code",
+    "voucher_value": "what the voucher is worth (10% off, £5.00 off)",
+    "voucher_expiry": "the voucher's last day",
+    "shop_name": "the shop's name",
+}
+PLACEHOLDER = re.compile(r"\{([A-Za-z_]+)\}")
+
+
+def unknown_placeholders(template: Template) -> list[str]:
+    """Placeholders the template uses that Aftercare cannot fill, like {frist_name}."""
+    used = {
+        name
+        for part in (template.subject, template.text, template.html)
+        for name in PLACEHOLDER.findall(part)
+    }
+    return sorted(used - set(PLACEHOLDERS))
+
+
+def fill(text: str, values: Mapping[str, str]) -> str:
+    """The text with each {placeholder} replaced by its value ("" for one with no value)."""
+    return PLACEHOLDER.sub(lambda match: values.get(match.group(1), ""), text)
+
+
+DEFAULT_TEMPLATE = Template(
+    subject="We miss you at {shop_name}",
+    text="Hello {first_name},\n\nIt's been a while! Here is {voucher_value} your next visit: "
+    "show code {voucher_code} at the counter (valid until {voucher_expiry}).\n\n"
+    "See you soon,\n{shop_name}",
+)
 
 
 @dataclass(frozen=True)
@@ -351,10 +360,10 @@ def campaign_template(campaign: Campaign) -> Template:
     return Template(campaign.subject, campaign.body_text, campaign.body_html)
 
 
-def preview_email(
-    session: Session, template: Template, customer_id: int, voucher: VoucherTerms | None = None
-) -> Rendered:
-    """The email as this customer would get it; the voucher shown is a sample, not issued."""
+def preview_values(
+    session: Session, customer_id: int, voucher: VoucherTerms | None = None
+) -> dict[str, str]:
+    """The placeholders for this customer, with a sample voucher (not issued) for a preview."""
     customer = session.get(Customer, customer_id)
     if customer is None:
         raise NotFound(f"There is no customer number {customer_id}.")
@@ -367,27 +376,17 @@ def preview_email(
             currency=get_profile(session).currency,
             expires_on=voucher.expires_on or date.today() + timedelta(days=90),
         )
-    values = template_values(get_profile(session), customer, sample)
-    return render_template(template, values, _sender(session).email)
+    return template_values(get_profile(session), customer, sample)
 
 
-def _sender(session: Session) -> Person:
+def sender(session: Session) -> tuple[str, str]:
+    """(name, email) the shop's emails come from; replies to it are how people unsubscribe."""
     profile = get_profile(session)
     if not profile.email:
         raise InvalidInput(
             "email", "Enter the shop's email address in Settings: emails are sent from it."
         )
-    return Person(profile.name, profile.email)
-
-
-@dataclass
-class SendResult:
-    sent: int = 0
-    failed: int = 0
-    skipped: int = 0
-    uncertain: int = 0
-    left: int = 0
-    stopped: str = ""  # why sending stopped early, in plain words; "" when it finished
+    return profile.name, profile.email
 
 
 def mark_interrupted(session: Session, campaign_id: int) -> int:
@@ -410,18 +409,35 @@ def retry_uncertain(session: Session, campaign_id: int) -> int:
     return int(result.rowcount)  # type: ignore[attr-defined]
 
 
+def pending_emails(session: Session, campaign_id: int) -> list[int]:
+    """The contacts still to send, in the order they were queued."""
+    return list(
+        session.scalars(
+            select(Contact.id)
+            .where(
+                Contact.campaign_id == campaign_id,
+                Contact.channel == "email",
+                Contact.outcome == "pending",
+            )
+            .order_by(Contact.id)
+        )
+    )
+
+
 @dataclass(frozen=True)
-class _Outgoing:
+class Outgoing:
+    """One email claimed for sending: who to, their placeholders, and its Message-ID."""
+
     contact_id: int
-    recipient: Person
+    name: str
+    email: str
     values: dict[str, str]
     message_id: str
 
 
-def _claim(
-    session: Session, contact_id: int, sender_email: str, profile: ShopProfile
-) -> _Outgoing | str | None:
-    """Mark the contact "sending"; a reason (str) when it must be skipped; None when it is no
+def claim_email(session: Session, contact_id: int, profile: ShopProfile) -> Outgoing | str | None:
+    """Mark a pending email "sending" (with the Message-ID it will carry) just before it goes
+    out. A str: it was skipped, and why (unsubscribed since it was queued...); None: it is no
     longer pending."""
     contact = session.get(Contact, contact_id)
     if contact is None or contact.outcome != "pending":
@@ -436,10 +452,12 @@ def _claim(
     else:
         voucher = session.get(Voucher, contact.voucher_id) if contact.voucher_id else None
         contact.outcome = "sending"
-        contact.message_id = new_message_id(sender_email)
-        return _Outgoing(
+        domain = profile.email.rpartition("@")[2] or "aftercare.invalid"
+        contact.message_id = make_msgid(domain=domain)
+        return Outgoing(
             contact.id,
-            Person(customer.name, customer.email),
+            customer.name,
+            customer.email,
             template_values(profile, customer, voucher),
             contact.message_id,
         )
@@ -447,117 +465,13 @@ def _claim(
     return reason
 
 
-# An outcome waiting to be committed: (contact id, outcome, error).
-_Outcome = tuple[int, str, str | None]
-
-
-def _record(session: Session, outcome: _Outcome | None) -> None:
-    if outcome is None:
-        return
-    contact_id, state, error = outcome
+def record_outcome(session: Session, contact_id: int, outcome: str, error: str | None) -> None:
+    """What became of a claimed email: sent, failed (with the server's words), uncertain, or
+    pending again (nothing was handed over)."""
     contact = session.get(Contact, contact_id)
     if contact is not None:
-        contact.outcome, contact.error = state, error
-        contact.sent_at = utc_now() if state == "sent" else None
-
-
-def send_campaign(
-    shop: ShopDatabase,
-    campaign_id: int,
-    password: str | None,
-    progress: ProgressFn,
-    *,
-    should_stop: Callable[[], bool] = lambda: False,
-    context: ssl.SSLContext | None = None,
-) -> SendResult:
-    """Send the campaign's queued emails at the shop's rate limit. Safe to run again after a
-    failure, a cancel or a crash: only those not yet sent are sent. Raises ShopError when the
-    mail server cannot be reached at all.
-
-    Each recipient costs one commit: it records the previous email's outcome (once the server
-    accepted it) and claims the next as "sending", before that one goes out."""
-    with shop.write() as session:
-        campaign = get_campaign(session, campaign_id)
-        settings = get_smtp_settings(session)
-        if settings is None:
-            raise InvalidInput("host", "Set up the mail server in Settings first.")
-        sender = _sender(session)
-        profile = get_profile(session)
-        template = campaign_template(campaign)
-        rate = emails_per_minute(session)
-        result = SendResult(uncertain=mark_interrupted(session, campaign_id))
-        queue = list(
-            session.scalars(
-                select(Contact.id)
-                .where(Contact.campaign_id == campaign_id, Contact.outcome == "pending")
-                .order_by(Contact.id)
-            )
-        )
-    limit = RateLimit(rate)
-    try:
-        connection = MailConnection(settings, password, context=context)
-    except MailError as error:
-        raise ShopError(str(error)) from error
-    done: _Outcome | None = None
-    try:
-        with connection:
-            for number, contact_id in enumerate(queue):
-                if should_stop():
-                    result.stopped = "Sending was stopped; press Resume to send the rest."
-                    break
-                with shop.write() as session:
-                    _record(session, done)
-                    done = None
-                    claimed = _claim(session, contact_id, sender.email, profile)
-                if isinstance(claimed, str):
-                    result.skipped += 1
-                elif claimed is not None:
-                    limit.wait(should_stop)
-                    done = _deliver(connection, template, sender, claimed, result)
-                    if result.stopped:
-                        break
-                progress(number + 1, len(queue))
-    finally:
-        with shop.write() as session:
-            _record(session, done)
-            result.left = (
-                session.scalar(
-                    select(func.count())
-                    .select_from(Contact)
-                    .where(Contact.campaign_id == campaign_id, Contact.outcome == "pending")
-                )
-                or 0
-            )
-    return result
-
-
-def _deliver(
-    connection: MailConnection,
-    template: Template,
-    sender: Person,
-    claimed: _Outgoing,
-    result: SendResult,
-) -> _Outcome:
-    """Hand one email to the server; its outcome, counted in `result`."""
-    rendered = render_template(template, claimed.values, sender.email)
-    message = build_message(
-        sender,
-        claimed.recipient,
-        rendered,
-        unsubscribe_to=sender.email,
-        message_id=claimed.message_id,
-    )
-    try:
-        connection.send(message, sender.email, claimed.recipient.email)
-    except RecipientRefused as refused:
-        result.failed += 1
-        return claimed.contact_id, "failed", str(refused)
-    except ConnectionLost as lost:
-        result.uncertain += lost.uncertain
-        result.stopped = f"{lost} Press Resume to send the rest."
-        return claimed.contact_id, "uncertain" if lost.uncertain else "pending", str(lost)
-    result.sent += 1
-    return claimed.contact_id, "sent", None
+        contact.outcome, contact.error = outcome, error
+        contact.sent_at = utc_now() if outcome == "sent" else None
 
 
 @dataclass(frozen=True)
@@ -625,3 +539,53 @@ def campaign_results(session: Session, campaign_id: int) -> CampaignResults:
         vouchers_redeemed=redeemed or 0,
         returners_spend=spend,
     )
+
+
+@dataclass(frozen=True)
+class PostalPiece:
+    """One postcard or letter as printed (desktop/printing/postcards.py)."""
+
+    name: str
+    address_lines: tuple[str, ...]
+    headline: str  # the campaign's subject line, set large in a handwritten face
+    message: str
+    voucher: VoucherContent | None
+
+
+def postal_pieces(
+    session: Session,
+    campaign_id: int,
+    voucher: VoucherTerms | None = None,
+    *,
+    today: date | None = None,
+) -> tuple[list[PostalPiece], Audience]:
+    """The campaign's postcards or letters: customers with a postal address and post consent,
+    not suppressed nor in the cooldown, each with their own voucher when `voucher` is given.
+    Records a "printed" contact per customer in the caller's transaction (one for the batch,
+    with the vouchers): print from the result, and a failed print run is rolled back whole."""
+    campaign = get_campaign(session, campaign_id)
+    reached = campaign_audience(session, campaign, "post", today=today)
+    vouchers = (
+        issue_campaign_vouchers(session, campaign, reached.customer_ids, voucher)
+        if voucher is not None
+        else {}
+    )
+    record_contacts(session, campaign, "post", "printed", reached.customer_ids, vouchers)
+    profile = get_profile(session)
+    pieces = []
+    for customer_id in reached.customer_ids:
+        customer = session.get(Customer, customer_id)
+        assert customer is not None
+        own = vouchers.get(customer_id)
+        values = template_values(profile, customer, own)
+        lines = (customer.address_line1, customer.address_line2, customer.town, customer.postcode)
+        pieces.append(
+            PostalPiece(
+                name=customer.name,
+                address_lines=tuple(line for line in lines if line),
+                headline=fill(campaign.subject, values),
+                message=fill(campaign.body_text, values),
+                voucher=voucher_content(own, profile.locale) if own is not None else None,
+            )
+        )
+    return pieces, reached

@@ -23,6 +23,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
 from sqlalchemy import (
+    ColumnElement,
     Integer,
     Subquery,
     delete,
@@ -437,10 +438,20 @@ class WinBackMonthFigure:
     won_back: int  # customers who came back this month, within the won-back window of a contact
 
 
-def _win_backs(session: Session, months: Sequence[Month]) -> tuple[dict[Month, set[int]], ...]:
-    """(reached, won back): customer ids by month. A customer is won back in the month of their
-    first live purchase after a campaign reached them, if it came within the shop's won-back
-    window (campaigns.won_back_days)."""
+def _reached(since: datetime, until: datetime) -> list[ColumnElement[bool]]:
+    return [
+        Contact.campaign_id.is_not(None),
+        Contact.customer_id.is_not(None),
+        Contact.outcome.in_(REACHED),
+        Contact.sent_at >= since,
+        Contact.sent_at < until,
+    ]
+
+
+def _won_back(session: Session, months: Sequence[Month]) -> dict[Month, set[int]]:
+    """Customer ids by the month they were won back in: the month of their first live purchase
+    after a campaign reached them, if it came within the shop's won-back window
+    (campaigns.won_back_days)."""
     window = timedelta(days=won_back_days(session))
     start, end = months[0].bounds()[0], months[-1].bounds()[1]
     # Each contact's first live purchase after it: one seek in ix_purchase_customer apiece.
@@ -455,24 +466,18 @@ def _win_backs(session: Session, months: Sequence[Month]) -> tuple[dict[Month, s
         .correlate(Contact)
         .scalar_subquery()
     )
-    contacts = session.execute(
-        select(Contact.customer_id, Contact.sent_at, came_back).where(
-            Contact.campaign_id.is_not(None),
-            Contact.customer_id.is_not(None),
-            Contact.outcome.in_(REACHED),
-            Contact.sent_at >= start - window,
-            Contact.sent_at < end,
-        )
+    returns = session.execute(
+        select(Customer.id, Contact.sent_at, came_back)
+        .join(Customer, Customer.id == Contact.customer_id)
+        # Only those seen since: most people a win-back reaches have not come back (yet).
+        .where(*_reached(start - window, end), Customer.last_seen_at > Contact.sent_at)
     )
-    reached: dict[Month, set[int]] = {month: set() for month in months}
     won: dict[Month, set[int]] = {month: set() for month in months}
-    for customer_id, sent_at, back in contacts:
-        if sent_at >= start:
-            reached[Month.of_moment(sent_at)].add(customer_id)
+    for customer_id, sent_at, back in returns:
         # Compared here, not in SQL: date arithmetic is not portable across databases.
-        if back is not None and back >= start and back <= sent_at + window:
+        if back is not None and sent_at is not None and start <= back <= sent_at + window:
             won[Month.of_moment(back)].add(customer_id)
-    return reached, won
+    return won
 
 
 def win_backs_by_month(
@@ -481,13 +486,19 @@ def win_backs_by_month(
     """Customers campaigns reached, and customers they won back, in each of `count` months up
     to `last`, oldest first."""
     months = months_ending(last, count)
-    reached, won = _win_backs(session, months)
-    return [WinBackMonthFigure(m, len(reached[m]), len(won[m])) for m in months]
+    won = _won_back(session, months)
+    figures = []
+    for month in months:
+        reached = session.scalar(
+            select(func.count(func.distinct(Contact.customer_id))).where(*_reached(*month.bounds()))
+        )
+        figures.append(WinBackMonthFigure(month, int(reached or 0), len(won[month])))
+    return figures
 
 
 def won_back_list(session: Session, month: Month, *, limit: int = LIST_LIMIT) -> list[CustomerRow]:
     """The customers campaigns won back in `month`, A to Z."""
-    _, won = _win_backs(session, [month])
+    won = _won_back(session, [month])
     statement = (
         select(*_CUSTOMER)
         .where(Customer.id.in_(won[month]))

@@ -663,7 +663,7 @@ def _load_purchases(
         number, when, channel = key & mask, key >> shift + 2, key >> shift & 3
         r = random_()
         total, chosen = 0, []
-        for _ in range(1 + (r >= 0.55) + (r >= 0.83) + (r >= 0.95)):
+        for _ in range(1 + (r >= 0.62) + (r >= 0.88) + (r >= 0.97)):
             shelf = favourites[number] if random_() < 0.55 else everything
             product = shelf[int(random_() * len(shelf))]
             if product in chosen:

@@ -29,7 +29,7 @@ def create(connection: Connection) -> None:
     connection.exec_driver_sql(
         "CREATE VIRTUAL TABLE customer_fts USING fts5(search_text, content='customer', "
         "content_rowid='id', tokenize=\"unicode61 remove_diacritics 2 tokenchars '@.+'\", "
-        "prefix='1 2 3')"
+        "prefix='1 2 3 4 5 6 8')"
     )
     for name, body in _TRIGGERS.items():
         connection.exec_driver_sql(f"CREATE TRIGGER {name} {body}")

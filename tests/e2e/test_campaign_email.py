@@ -12,16 +12,13 @@ from keyring.backend import KeyringBackend
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from desktop.mail.smtp_settings import PasswordStore
+from desktop.mail.campaign_sending import SendResult, send_campaign
+from desktop.mail.smtp_settings import PasswordStore, load_settings, save_settings
 from desktop.shop.campaigns import (
     CampaignPlan,
-    SendResult,
     campaign_results,
     create_campaign,
-    get_smtp_settings,
     queue_emails,
-    save_smtp_settings,
-    send_campaign,
     set_emails_per_minute,
 )
 from desktop.shop.codes import format_code
@@ -47,7 +44,7 @@ def _shop_with_customers(shop: ShopDatabase, server: Server) -> dict[str, int]:
     ids = {}
     with shop.write() as session:
         save_profile(session, ShopProfile(name="Zoë's Tea & Co", email="hello@zoes.example"))
-        save_smtp_settings(session, server.settings)
+        save_settings(session, server.settings)
         set_emails_per_minute(session, 0)
         for number, name in enumerate(NAMES):
             customer = create_customer(
@@ -107,7 +104,7 @@ def test_a_campaign_sent_in_the_background_cancelled_and_resumed(
 ) -> None:
     ids = _shop_with_customers(shop, smtp_server)
     with shop.read() as session:
-        settings = get_smtp_settings(session)
+        settings = load_settings(session)
     assert settings is not None
     assert PasswordStore().save(settings, smtp_server.password).in_keyring
 

@@ -5,24 +5,26 @@ won-back counting."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from pypdf import PdfReader
 from sqlalchemy import func, select, update
 
-from desktop.mail.messages import Template
+from desktop.mail.campaign_sending import SendResult, preview_email, send_campaign
+from desktop.mail.smtp_settings import save_settings
+from desktop.printing.postcards import render_letters, render_postcards
 from desktop.shop.campaigns import (
     CampaignPlan,
-    SendResult,
+    Template,
     campaign_audience,
     campaign_results,
     create_campaign,
     get_campaign,
-    preview_email,
+    postal_pieces,
     queue_emails,
     retry_uncertain,
-    save_smtp_settings,
-    send_campaign,
     set_cooldown_days,
     set_emails_per_minute,
 )
@@ -30,6 +32,7 @@ from desktop.shop.codes import format_code
 from desktop.shop.consent import ConsentChoice
 from desktop.shop.customers import CustomerDetails, create_customer
 from desktop.shop.errors import InvalidInput, ShopError
+from desktop.shop.inserts import shop_branding
 from desktop.shop.purchases import LineInput, PurchaseInput, record_purchase
 from desktop.shop.settings import ShopProfile, save_profile
 from desktop.shop.suppression import suppress
@@ -65,7 +68,7 @@ def _customer(
 def _set_up(shop: ShopDatabase, server: Server) -> None:
     with shop.write() as session:
         save_profile(session, ShopProfile(name="Zoë's Tea & Co", email="hello@zoes.example"))
-        save_smtp_settings(session, server.settings)
+        save_settings(session, server.settings)
         set_emails_per_minute(session, 0)
 
 
@@ -364,3 +367,57 @@ def test_vouchers_for_the_whole_batch_land_together_or_not_at_all(shop: ShopData
     with shop.read() as session:
         assert session.scalar(select(func.count()).select_from(Voucher)) == 3
         assert get_campaign(session, campaign.id).name == "Spring"
+
+
+def _postal_customer(shop: ShopDatabase, name: str, *, consent: bool = True) -> int:
+    with shop.write() as session:
+        customer = create_customer(
+            session,
+            CustomerDetails(
+                name=name,
+                address_line1="12 Orchard Row",
+                town="Frome",
+                postcode="BA11 1AA",
+                birth_day=1,
+                birth_month=date.today().month,
+            ),
+            post_consent=ConsentChoice(granted=True, basis="legitimate_interest")
+            if consent
+            else None,
+        )
+        return customer.id
+
+
+def test_postcards_and_letters_reach_customers_with_post_consent(
+    shop: ShopDatabase, tmp_path: Path
+) -> None:
+    with shop.write() as session:
+        save_profile(
+            session,
+            ShopProfile(name="Zoë's Tea & Co", email="hello@zoes.example", address="1 Bath St"),
+        )
+    names = ["Łukasz Ó'Brien", "Ελένη Παππά", "Дмитрий <Орлов>"]
+    for name in names:
+        _postal_customer(shop, name)
+    _postal_customer(shop, "No Post", consent=False)
+    with shop.write() as session:
+        campaign = create_campaign(session, CampaignPlan(name="Cards", definition=BIRTHDAYS))
+        pieces, reached = postal_pieces(session, campaign.id, TEN_PERCENT)
+        branding = shop_branding(session)
+    assert sorted(piece.name for piece in pieces) == sorted(names)
+    assert reached.left_out == {"no post consent": 1}
+    assert all(piece.voucher is not None for piece in pieces)
+    cards, letters = tmp_path / "cards.pdf", tmp_path / "letters.pdf"
+    assert render_postcards(pieces, branding, cards) == 6  # front and back each
+    assert render_letters(pieces, branding, letters) == 3
+    card_pages = [page.extract_text() for page in PdfReader(cards).pages]
+    for piece, front, back in zip(pieces, card_pages[::2], card_pages[1::2], strict=True):
+        assert piece.voucher is not None
+        assert format_code(piece.voucher.code) in front and "10% off" in front
+        assert piece.name in back and "BA11 1AA" in back
+    letter_text = [page.extract_text() for page in PdfReader(letters).pages]
+    assert "Hello Дмитрий," in letter_text[2] and "Дмитрий <Орлов>" in letter_text[2]
+    with shop.read() as session:
+        assert campaign_results(session, campaign.id).outcomes == {"post:printed": 3}
+        # The same purpose within the cooldown: nobody gets a second card.
+        assert postal_pieces(session, campaign.id)[0] == []

@@ -9,13 +9,8 @@ from email.message import EmailMessage
 from hypothesis import given
 from hypothesis import strategies as st
 
-from desktop.mail.messages import (
-    Person,
-    Template,
-    build_message,
-    render,
-    unknown_placeholders,
-)
+from desktop.mail.messages import Person, build_message, render
+from desktop.shop.campaigns import Template, unknown_placeholders
 
 SHOP = Person("Zoë's Tea & Co", "hello@zoes.example")
 TEMPLATE = Template(

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from desktop.mail.messages import Person, Template, build_message, render
+from desktop.mail.messages import Person, build_message, render
 from desktop.mail.sending import (
     ConnectionLost,
     InsecureServer,
@@ -16,6 +16,7 @@ from desktop.mail.sending import (
     RateLimit,
     RecipientRefused,
 )
+from desktop.shop.campaigns import Template
 
 # The SMTP server, certificate and keyring fixtures.
 pytest_plugins = ("tests.mail_fixtures",)

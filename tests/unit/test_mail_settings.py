@@ -11,11 +11,11 @@ from desktop.mail.smtp_settings import (
     KEYRING_SERVICE,
     NO_SAFE_STORE,
     PasswordStore,
-    SettingsProblem,
     SmtpSettings,
     check_settings,
+    load_settings,
+    save_settings,
 )
-from desktop.shop.campaigns import get_smtp_settings, save_smtp_settings
 from desktop.shop.errors import InvalidInput
 from desktop.store.models import Setting
 from desktop.store.shopfile import ShopDatabase
@@ -63,10 +63,10 @@ def test_settings_are_kept_in_the_shop_but_never_the_password(
     shop: ShopDatabase, memory_keyring: KeyringBackend
 ) -> None:
     with shop.write() as session:
-        save_smtp_settings(session, SmtpSettings(" smtp.example.org ", 465, "tls", " Ελένη "))
+        save_settings(session, SmtpSettings(" smtp.example.org ", 465, "tls", " Ελένη "))
     PasswordStore().save(SETTINGS, "never-in-the-file")
     with shop.read() as session:
-        assert get_smtp_settings(session) == SmtpSettings("smtp.example.org", 465, "tls", "Ελένη")
+        assert load_settings(session) == SmtpSettings("smtp.example.org", 465, "tls", "Ελένη")
         stored = " ".join(row.value for row in session.query(Setting))
     assert "never-in-the-file" not in stored
 
@@ -83,9 +83,9 @@ def test_settings_are_kept_in_the_shop_but_never_the_password(
 def test_unworkable_settings_are_refused_naming_the_field(
     shop: ShopDatabase, settings: SmtpSettings, field: str
 ) -> None:
-    with pytest.raises(SettingsProblem) as problem:
+    with pytest.raises(InvalidInput) as problem:
         check_settings(settings)
     assert problem.value.field == field
     with shop.write() as session, pytest.raises(InvalidInput) as refused:
-        save_smtp_settings(session, settings)
+        save_settings(session, settings)
     assert refused.value.field == field
