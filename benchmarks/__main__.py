@@ -31,6 +31,13 @@ def _plain(run: Callable[[], Sequence[Sequence[object]]]) -> Callable[[Context],
     return measure
 
 
+def _unloadable(error: Exception) -> Callable[[Context], list[Row]]:
+    def measure(_context: Context) -> list[Row]:
+        raise RuntimeError(f"its module could not be loaded: {error!r}")
+
+    return measure
+
+
 def register_all() -> list[str]:
     """Import every module of the package; each registers its measurements with @bench. A module
     that registers none but has `run_<name>_bench()` returning plain (measurement, figure,
@@ -39,7 +46,11 @@ def register_all() -> list[str]:
         if found.name.startswith("_"):
             continue
         before = len(BENCHES)
-        module = import_module(f"benchmarks.{found.name}")
+        try:
+            module = import_module(f"benchmarks.{found.name}")
+        except Exception as error:  # one broken module must not stop the others' figures
+            bench(found.name)(_unloadable(error))
+            continue
         run = getattr(module, f"run_{found.name}_bench", None)
         if len(BENCHES) == before and run is not None:
             bench(found.name)(_plain(run))

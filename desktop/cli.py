@@ -7,15 +7,9 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from desktop.cli_common import UsageError as UsageError
-from desktop.cli_common import db_argument, shop_location
+from desktop.cli_common import UsageError, db_argument, shop_location
 
 Handler = Callable[[argparse.Namespace], int]
-
-# The old private names, still imported by desktop.cli_campaigns (with UsageError above): they
-# go once it imports from desktop.cli_common.
-_db_argument = db_argument
-_shop_location = shop_location
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -48,9 +42,9 @@ def build_parser() -> argparse.ArgumentParser:
     db_argument(smoke)
     smoke.set_defaults(handler=_smoke)
 
-    from desktop import cli_feedback, cli_lapsed, cli_loyalty, cli_printing
+    from desktop import cli_campaigns, cli_feedback, cli_lapsed, cli_loyalty, cli_printing
 
-    for capability in (cli_printing, cli_lapsed, cli_loyalty, cli_feedback):
+    for capability in (cli_printing, cli_lapsed, cli_loyalty, cli_feedback, cli_campaigns):
         capability.add_commands(commands)
     return parser
 

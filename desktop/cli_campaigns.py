@@ -9,11 +9,11 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from desktop.cli_common import UsageError, db_argument, existing_shop_location
+
 
 def add_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add `export mailing-list` to the command line."""
-    from desktop.cli import _db_argument
-
     export = subparsers.add_parser("export", help="write a list for another program")
     kinds = export.add_subparsers(dest="export_kind", metavar="what", required=True)
     mailing = kinds.add_parser(
@@ -22,7 +22,7 @@ def add_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]
         description="Write a saved segment's customers as a mailing list. Only customers with "
         "email consent who have not unsubscribed are included; the others are counted.",
     )
-    _db_argument(mailing)
+    db_argument(mailing)
     mailing.add_argument("--segment", required=True, metavar="NAME", help="a saved segment")
     mailing.add_argument(
         "--format", choices=("mailchimp", "klaviyo", "csv"), required=True, help="which columns"
@@ -35,17 +35,13 @@ def add_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]
 
 
 def _export_mailing_list(args: argparse.Namespace) -> int:
-    from desktop.cli import UsageError, _shop_location
     from desktop.shop.mailing_lists import segment_mailing_list, write_mailing_list
     from desktop.store.shopfile import open_shop
 
     out: Path = args.out.expanduser()
     if not out.parent.is_dir():
         raise UsageError(f"The folder {out.parent} does not exist.")
-    location = _shop_location(args)
-    if "://" not in location and not Path(location).expanduser().is_file():
-        raise UsageError(f"There is no shop file at {location}.")
-    shop = open_shop(location)
+    shop = open_shop(existing_shop_location(args))
     try:
         # One transaction: the file is written before the contacts are committed, so a failed
         # write records nobody as exported.

@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from desktop.store.locations import default_shop_path
+from desktop.cli_common import db_argument, existing_shop_location
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -21,12 +21,7 @@ def add_commands(subparsers: Any) -> None:
     loyalty = subparsers.add_parser("loyalty", help="the loyalty programme's members and points")
     actions = loyalty.add_subparsers(dest="loyalty_command", metavar="action", required=True)
     show = actions.add_parser("show", help="a member's balance, tier, rewards and recent points")
-    show.add_argument(
-        "--db",
-        metavar="PATH",
-        default=argparse.SUPPRESS,
-        help="the shop file (or a database URL); default: the shop in your data folder",
-    )
+    db_argument(show)
     who = show.add_mutually_exclusive_group(required=True)
     who.add_argument("--customer", metavar="ID", type=int, help="the customer's number")
     who.add_argument("--card", metavar="NUMBER", help="the loyalty card number, as printed")
@@ -45,7 +40,6 @@ def _print_actions(subparsers: Any) -> Any:
 
 
 def _add_print_cards(subparsers: Any) -> None:
-    from desktop.cli_common import db_argument
 
     # Layout names are checked when the command runs: ReportLab is not loaded for `--help`.
     cards = _print_actions(subparsers).add_parser(
@@ -81,8 +75,7 @@ def show_member(args: argparse.Namespace) -> int:
     from desktop.shop.loyalty_members import find_member
     from desktop.store.shopfile import open_shop
 
-    location = getattr(args, "db", None) or str(default_shop_path())
-    shop = open_shop(location)
+    shop = open_shop(existing_shop_location(args))
     try:
         with shop.read() as session:
             typed = str(args.customer) if args.customer is not None else args.card
@@ -156,7 +149,7 @@ def _moment(moment: datetime) -> str:
 
 
 def print_cards(args: argparse.Namespace) -> int:
-    from desktop.cli_common import existing_shop_location
+
     from desktop.cli_printing import _check_out, _plural
     from desktop.printing.cards import DEFAULT_CARD_LAYOUT, MemberCard, card_layout, render_cards
     from desktop.shop.customers import get_customer

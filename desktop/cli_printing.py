@@ -39,7 +39,9 @@ def _kind(text: str) -> str:
 
 def add_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add `print inserts|vouchers` and `vouchers issue|check|redeem` to the command line."""
-    printing = subparsers.add_parser("print", help="print thank-you inserts or voucher slips")
+    printing = subparsers.add_parser(
+        "print", help="print thank-you inserts, voucher slips or member cards"
+    )
     what = printing.add_subparsers(dest="what", metavar="what", required=True)
 
     inserts = what.add_parser(

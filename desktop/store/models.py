@@ -276,4 +276,9 @@ class VoucherRedemption(Base):
 
 # Each capability's tables live in their own module; importing them here means every use of the
 # models (the app, Alembic, the tests) knows the whole schema.
-from desktop.store import models_feedback, models_loyalty, models_reminders  # noqa: E402, F401
+from desktop.store import (  # noqa: E402, F401
+    models_campaigns,
+    models_feedback,
+    models_loyalty,
+    models_reminders,
+)

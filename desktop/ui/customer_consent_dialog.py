@@ -20,9 +20,9 @@ from desktop.shop.consent import EMAIL_WORDING, POST_WORDING, ConsentChoice, rec
 from desktop.shop.customers import get_customer
 from desktop.shop.errors import InvalidInput, ShopError
 from desktop.store.shopfile import ShopDatabase
-from desktop.ui.customer_form import error_label, fit_height
 from desktop.ui.customer_format import mute
 from desktop.ui.events import ShopEvents
+from desktop.ui.inline_errors import error_label, fit_height
 
 HOW = (
     ("counter", "In person at the counter"),

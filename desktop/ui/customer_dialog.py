@@ -33,8 +33,9 @@ from desktop.shop.duplicates import DuplicatePair, possible_duplicates
 from desktop.shop.errors import InvalidInput, ShopError
 from desktop.shop.settings import get_profile
 from desktop.store.shopfile import ShopDatabase
-from desktop.ui.customer_form import CustomerForm, error_label, fit_height
+from desktop.ui.customer_form import CustomerForm
 from desktop.ui.events import ShopEvents
+from desktop.ui.inline_errors import error_label, fit_height
 
 MAX_MATCHES_SHOWN = 3
 

@@ -17,30 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.shop.customers import CustomerDetails, countries
-
-ERROR_COLOUR = "#b3261e"
-
-
-def fit_height(dialog: QWidget) -> None:
-    """Grow a dialog so wrapped messages that just appeared are not clipped."""
-    layout = dialog.layout()
-    if layout is None:
-        return
-    layout.activate()
-    needed = layout.totalHeightForWidth(dialog.width())
-    if needed > dialog.height():
-        dialog.resize(dialog.width(), needed)
-
-
-def error_label() -> QLabel:
-    """A message under a field, hidden until there is something to say."""
-    label = QLabel()
-    label.setObjectName("fieldError")
-    label.setWordWrap(True)
-    label.setStyleSheet(f"QLabel#fieldError {{ color: {ERROR_COLOUR}; font-weight: 600; }}")
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    label.hide()
-    return label
+from desktop.ui.inline_errors import error_label
 
 
 class CustomerForm(QWidget):

@@ -27,9 +27,9 @@ from desktop.shop.errors import ShopError
 from desktop.store.models import Customer
 from desktop.store.shopfile import ShopDatabase
 from desktop.ui import workers
-from desktop.ui.customer_form import error_label
 from desktop.ui.customer_format import ShopFormat
 from desktop.ui.events import ShopEvents
+from desktop.ui.inline_errors import error_label
 
 FIELDS = (
     ("Name", "name"),

@@ -3,18 +3,33 @@ rather than in a box the shopkeeper has to close."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QLayout, QVBoxLayout, QWidget
 
 ERROR_COLOUR = "#b3261e"
 
 
 def error_label() -> QLabel:
-    """A red, word-wrapped message, hidden until there is something to say."""
+    """A red, word-wrapped message, hidden until there is something to say; selectable, so
+    it can be copied into a message to support."""
     label = QLabel()
-    label.setStyleSheet(f"color: {ERROR_COLOUR};")
+    label.setObjectName("fieldError")
     label.setWordWrap(True)
+    label.setStyleSheet(f"QLabel#fieldError {{ color: {ERROR_COLOUR}; font-weight: 600; }}")
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     label.hide()
     return label
+
+
+def fit_height(dialog: QWidget) -> None:
+    """Grow a dialog so wrapped messages that just appeared are not clipped."""
+    layout = dialog.layout()
+    if layout is None:
+        return
+    layout.activate()
+    needed = layout.totalHeightForWidth(dialog.width())
+    if needed > dialog.height():
+        dialog.resize(dialog.width(), needed)
 
 
 def show_message(label: QLabel, message: str) -> None:

@@ -23,7 +23,7 @@ from desktop.shop.loyalty_rules import MAX_POINTS, Programme
 from desktop.store.shopfile import ShopDatabase
 from desktop.ui.customer_format import mute
 from desktop.ui.events import ShopEvents
-from desktop.ui.purchase_dialog import error_label, show_message
+from desktop.ui.inline_errors import error_label, show_message
 
 
 class AdjustDialog(QDialog):

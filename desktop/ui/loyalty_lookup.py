@@ -27,7 +27,7 @@ from desktop.shop.loyalty_members import CARD_LENGTH, NotAMember, find_member
 from desktop.shop.loyalty_rules import Programme, get_programme
 from desktop.store.shopfile import ShopDatabase
 from desktop.ui.customer_picker import ENTER_KEYS, describe
-from desktop.ui.purchase_dialog import error_label, show_message
+from desktop.ui.inline_errors import error_label, show_message
 
 MATCHES_SHOWN = 8
 SEARCH_DELAY_MS = 180

@@ -35,6 +35,7 @@ from desktop.shop.settings import get_profile
 from desktop.shop.vouchers import describe_value
 from desktop.store.shopfile import ShopDatabase
 from desktop.ui.events import ShopEvents
+from desktop.ui.inline_errors import error_label, show_message
 from desktop.ui.loyalty_adjust_dialog import AdjustDialog
 from desktop.ui.loyalty_cards import CardPrintButton, card_job
 from desktop.ui.loyalty_enrol import EnrolPane
@@ -48,7 +49,6 @@ from desktop.ui.loyalty_widgets import (
     wrapping,
 )
 from desktop.ui.print_jobs import BatchPrinter, PrintProgress, slips_job
-from desktop.ui.purchase_dialog import error_label, show_message
 from desktop.ui.redeem_box import GOOD_COLOUR
 
 RECENT_COLUMNS = ("When", "What", "Change", "Balance")

@@ -28,9 +28,9 @@ from desktop.shop.loyalty_rules import Programme, get_programme
 from desktop.store.shopfile import ShopDatabase
 from desktop.ui.customer_format import ShopFormat, mute
 from desktop.ui.events import ShopEvents
+from desktop.ui.inline_errors import error_label, show_message
 from desktop.ui.loyalty_cards import CardPrintButton, card_job
 from desktop.ui.print_jobs import BatchPrinter, PrintProgress
-from desktop.ui.purchase_dialog import error_label, show_message
 
 Index = QModelIndex | QPersistentModelIndex
 COLUMNS = ("Name", "Card", "Balance", "Tier", "Spent (tier period)")

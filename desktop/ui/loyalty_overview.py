@@ -30,8 +30,8 @@ from desktop.shop.rewards import list_rewards
 from desktop.store.shopfile import ShopDatabase
 from desktop.ui import workers
 from desktop.ui.customer_format import ShopFormat, mute
+from desktop.ui.inline_errors import error_label, show_message
 from desktop.ui.loyalty_widgets import muted, panel_frame, scaled, wrapping
-from desktop.ui.purchase_dialog import error_label, show_message
 
 Row = tuple[int, tuple[str, ...]]  # account id, cells
 DEFAULT_EXPIRY_DAYS = 30

@@ -45,7 +45,7 @@ from desktop.shop.settings import ShopProfile, get_profile
 from desktop.store.shopfile import ShopDatabase
 from desktop.ui.customer_format import mute
 from desktop.ui.events import ShopEvents
-from desktop.ui.purchase_dialog import error_label, show_message
+from desktop.ui.inline_errors import error_label, show_message
 from desktop.ui.redeem_box import GOOD_COLOUR
 
 HEADERS = ("Reward", "Costs", "Gives", "")

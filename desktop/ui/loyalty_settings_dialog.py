@@ -41,8 +41,8 @@ from desktop.shop.settings import ShopProfile, get_profile
 from desktop.store.shopfile import ShopDatabase
 from desktop.ui.customer_format import mute
 from desktop.ui.events import ShopEvents
+from desktop.ui.inline_errors import error_label, show_message
 from desktop.ui.loyalty_tiers_table import TiersTable
-from desktop.ui.purchase_dialog import error_label, show_message
 
 DEFAULT_WORDS = {"points": ("point", "points"), "stamps": ("stamp", "stamps")}
 MINOR_UNITS = {"GBP": "pence", "EUR": "cents", "USD": "cents", "AUD": "cents", "CAD": "cents"}

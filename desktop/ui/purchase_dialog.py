@@ -47,8 +47,7 @@ from desktop.ui.customer_picker import ENTER_KEYS, NEW_FIELDS, CustomerPicker
 from desktop.ui.events import ShopEvents
 
 # Re-exported for the loyalty screens that still import them from here.
-from desktop.ui.inline_errors import error_label as error_label
-from desktop.ui.inline_errors import show_message as show_message
+from desktop.ui.inline_errors import error_label, show_message
 from desktop.ui.purchase_table import EntryLine, PurchaseLinesModel
 
 DETAIL_FIELDS = ("reference", "date", "note", "channel")

@@ -38,10 +38,9 @@ from desktop.shop.vouchers import (
     void_voucher,
 )
 from desktop.store.shopfile import ShopDatabase
-from desktop.ui.customer_form import fit_height
 from desktop.ui.customer_picker import NEW_FIELDS, CustomerPicker
 from desktop.ui.events import ShopEvents
-from desktop.ui.inline_errors import error_label, show_message, with_error
+from desktop.ui.inline_errors import error_label, fit_height, show_message, with_error
 
 # "reward" vouchers come from the loyalty programme, not from this dialog.
 ISSUED_KINDS = {
