@@ -20,7 +20,8 @@ from sqlalchemy import func, select
 from benchmarks import Context, Row, Spread, bench
 from benchmarks.sample_shop import ROOT, quiet_environment, sample_shop
 from desktop.printing.report import render_monthly_report
-from desktop.shop.dashboard import monthly_report, refresh_all_customer_months
+from desktop.shop.customer_months import refresh_all_customer_months
+from desktop.shop.dashboard import monthly_report
 from desktop.shop.inserts import shop_branding
 from desktop.shop.purchases import LineInput, PurchaseInput, record_purchase
 from desktop.shop.satisfaction import Month, months_ending

@@ -26,11 +26,9 @@ from sqlalchemy import (
     ColumnElement,
     Integer,
     Subquery,
-    delete,
     except_,
     extract,
     func,
-    insert,
     null,
     select,
     tuple_,
@@ -39,6 +37,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from desktop.shop.campaigns import won_back_days
+from desktop.shop.customer_months import LocalMonths
 from desktop.shop.errors import InvalidInput
 from desktop.shop.lapsed import Rule, count_not_seen_lately, not_seen_lately_ids
 from desktop.shop.loyalty import point_value
@@ -66,72 +65,6 @@ from desktop.store.models_reminders import CustomerRhythm
 CHART_MONTHS = 12
 NEW_LATELY_DAYS = 7
 LIST_LIMIT = 200
-
-# --- Keeping each customer's months --------------------------------------------------------
-
-
-def _month_keys(times: Sequence[datetime]) -> list[int]:
-    return sorted({Month.of_moment(moment).key for moment in times})
-
-
-class _LocalMonths:
-    """Unix seconds -> the local month's key, for many times at once: the local month changes
-    only on the quarter hour in every time zone, so each quarter hour is worked out once."""
-
-    def __init__(self) -> None:
-        self._of_quarter: dict[int, int] = {}
-
-    def __call__(self, seconds: int) -> int:
-        quarter = seconds // 900
-        key = self._of_quarter.get(quarter)
-        if key is None:
-            key = self._of_quarter[quarter] = Month.of(date.fromtimestamp(quarter * 900)).key
-        return key
-
-
-def refresh_customer_months(session: Session, customer_id: int) -> None:
-    """Recount the months in which the customer made a live purchase. Call it in the same
-    transaction as any change to their purchases (a sale, a void, a merge), as their totals
-    are kept."""
-    keys = _month_keys(
-        session.scalars(
-            select(Purchase.purchased_at).where(
-                Purchase.customer_id == customer_id, Purchase.voided_at.is_(None)
-            )
-        ).all()
-    )
-    session.execute(delete(CustomerMonth).where(CustomerMonth.customer_id == customer_id))
-    if keys:
-        session.execute(
-            insert(CustomerMonth),
-            [{"customer_id": customer_id, "month": k, "is_first": k == keys[0]} for k in keys],
-        )
-
-
-def refresh_all_customer_months(session: Session) -> int:
-    """Recount every customer's months in one pass (after a bulk load or an import). Returns
-    how many rows there are."""
-    session.execute(delete(CustomerMonth))
-    purchases = session.execute(
-        select(
-            type_coerce(Purchase.customer_id, Integer),  # never NULL here (filtered)
-            extract("epoch", Purchase.purchased_at),
-        ).where(Purchase.customer_id.is_not(None), Purchase.voided_at.is_(None))
-    )
-    months: dict[int, set[int]] = defaultdict(set)
-    month_of = _LocalMonths()
-    for customer_id, seconds in purchases:
-        months[customer_id].add(month_of(int(seconds)))
-    rows = []
-    for customer_id, keys in sorted(months.items()):
-        ordered = sorted(keys)
-        rows += [
-            {"customer_id": customer_id, "month": k, "is_first": k == ordered[0]} for k in ordered
-        ]
-    for start in range(0, len(rows), 50_000):
-        session.connection().execute(insert(CustomerMonth), rows[start : start + 50_000])
-    return len(rows)
-
 
 # --- Rows the lists show -------------------------------------------------------------------
 
@@ -498,7 +431,7 @@ def win_backs_by_month(
     months = months_ending(last, count)
     won = _won_back(session, months)
     reached: dict[int, set[int]] = defaultdict(set)
-    month_of = _LocalMonths()
+    month_of = LocalMonths()
     # One pass over the year's contacts, their times as Unix seconds (cheaper than datetimes).
     for customer_id, seconds in session.execute(
         select(

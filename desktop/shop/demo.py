@@ -30,8 +30,8 @@ from sqlalchemy.orm import Session
 
 from desktop.shop.catalogue import add_category, add_product
 from desktop.shop.consent import EMAIL_WORDING, POST_WORDING
+from desktop.shop.customer_months import refresh_all_customer_months
 from desktop.shop.customers import build_search_text, normalise_email, normalise_phone, postcode_key
-from desktop.shop.dashboard import refresh_all_customer_months
 from desktop.shop.errors import ShopError
 from desktop.shop.lapsed import refresh_all_rhythms
 from desktop.shop.parcels import PARCEL_CHANNELS

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Row, Select, func, insert, literal, select, tuple_, update
 from sqlalchemy.orm import Session
 
+from desktop.shop.customer_months import refresh_customer_months
 from desktop.shop.errors import AlreadyVoided, DuplicateReference, InvalidInput, NotFound
 from desktop.shop.lapsed import refresh_rhythm
 from desktop.shop.loyalty_earning import earn_for_purchase, reverse_for_purchase
@@ -201,6 +202,7 @@ def refresh_customer_totals(session: Session, customer_id: int) -> None:
         .execution_options(synchronize_session="fetch")
     )
     refresh_rhythm(session, customer_id)
+    refresh_customer_months(session, customer_id)
 
 
 def get_purchase(session: Session, purchase_id: int) -> Purchase:

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop.shop.campaigns import set_won_back_days
+from desktop.shop.customer_months import refresh_all_customer_months, refresh_customer_months
 from desktop.shop.customers import CustomerDetails, create_customer
 from desktop.shop.dashboard import (
     CustomerRow,
@@ -27,8 +28,6 @@ from desktop.shop.dashboard import (
     parcels_list,
     points_figure,
     points_holders_list,
-    refresh_all_customer_months,
-    refresh_customer_months,
     repeat_buyers_list,
     repeat_figure,
     vouchers_by_month,

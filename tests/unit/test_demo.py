@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 
 from desktop.shop import demo
 from desktop.shop.consent import consent_history
+from desktop.shop.customer_months import refresh_customer_months
 from desktop.shop.customers import CustomerDetails, create_customer
-from desktop.shop.dashboard import refresh_customer_months
 from desktop.shop.demo import PROFILE, DemoOptions, build_demo
 from desktop.shop.directory import browse
 from desktop.shop.errors import ShopError
