@@ -289,7 +289,8 @@ def not_seen_lately_ids(
 ) -> tuple[Select[int], Rule, str]:
     """(select of customer ids, rule applied, note): the customers `rule` flags; by their
     own rhythm, and the note says why, when the model cannot be used."""
-    used, note = _rule_used(rule, _model_fit(session))
+    # Only the model rule needs the fit (reading it loads numpy): the others skip it.
+    used, note = _rule_used(rule, _model_fit(session) if rule == "model" else None)
     condition = _Judge(session, today or date.today()).rule(used)
     return select(CustomerRhythm.customer_id).where(condition), used, note
 
