@@ -15,7 +15,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from desktop.printing import barcodes, fonts
 from desktop.printing.blocks import Line
-from desktop.printing.document import Kit, NothingToPrint, Progress, _write
+from desktop.printing.document import Kit, NothingToPrint, Progress, write_pdf
 from desktop.printing.layouts import Layout
 from desktop.printing.text import draw_line, fit_line, line_box
 from desktop.shop.codes import format_code
@@ -119,7 +119,7 @@ def render_cards(
             progress(index + 1, len(cards))
     canvas.showPage()
     canvas.save()
-    _write(buffer.getvalue(), out)
+    write_pdf(buffer.getvalue(), out)
     return -(-len(cards) // chosen.per_page)
 
 

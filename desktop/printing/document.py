@@ -110,11 +110,12 @@ def render(
             progress(index + 1, len(items))
     canvas.showPage()
     canvas.save()
-    _write(buffer.getvalue(), out)
+    write_pdf(buffer.getvalue(), out)
     return pages
 
 
-def _write(data: bytes, out: BinaryIO | Path) -> None:
+def write_pdf(data: bytes, out: BinaryIO | Path) -> None:
+    """Hand a finished PDF to a stream, or to a file written aside and renamed into place."""
     if not isinstance(out, Path):
         out.write(data)
         return

@@ -17,7 +17,7 @@ from desktop.printing import fonts
 from desktop.printing.blocks import Block, Columns, Line, Space, Stack, Text
 from desktop.printing.branding import footer, masthead
 from desktop.printing.coupon import coupon
-from desktop.printing.document import Kit, NothingToPrint, Progress, _write
+from desktop.printing.document import Kit, NothingToPrint, Progress, write_pdf
 from desktop.printing.layouts import Layout
 
 if TYPE_CHECKING:  # the content classes live beside SQLAlchemy, which printing never needs
@@ -100,7 +100,7 @@ def _render(
         if progress is not None:
             progress(index + 1, len(pieces))
     canvas.save()
-    _write(buffer.getvalue(), out)
+    write_pdf(buffer.getvalue(), out)
     return count
 
 

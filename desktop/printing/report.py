@@ -4,7 +4,6 @@ months, satisfaction by category and what customers wrote, for the shop's record
 from __future__ import annotations
 
 import io
-import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
@@ -31,6 +30,7 @@ from reportlab.platypus import (
 )
 
 from desktop.printing import fonts
+from desktop.printing.document import write_pdf
 from desktop.printing.palette import COLOUR
 from desktop.printing.text import TextStyle, draw_line, fit_line
 from desktop.shop.money import format_money
@@ -80,7 +80,7 @@ def render_monthly_report(
     )
     document.addPageTemplates([PageTemplate("page", [frame], onPage=writer.page_furniture)])
     document.build(writer.story())
-    _write(buffer.getvalue(), out)
+    write_pdf(buffer.getvalue(), out)
     return int(document.page)
 
 
@@ -600,19 +600,3 @@ def _legend(items: Sequence[tuple[str, Color]], right: float, top: float) -> Leg
     legend.strokeColor = None
     legend.colorNamePairs = [(colour, name) for name, colour in items]
     return legend
-
-
-def _write(data: bytes, out: BinaryIO | Path) -> None:
-    if not isinstance(out, Path):
-        out.write(data)
-        return
-    # Written aside and renamed: a file another program watches never holds half a report.
-    partial = out.with_name(f".{out.name}.partial")
-    try:
-        with partial.open("wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(partial, out)
-    finally:
-        partial.unlink(missing_ok=True)
