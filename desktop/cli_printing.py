@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 from desktop.cli_common import UsageError, db_argument, existing_shop_location
-from desktop.shop.vouchers import KINDS
+from desktop.shop.voucher_kinds import KINDS
 
 if TYPE_CHECKING:
     from desktop.store.shopfile import ShopDatabase

@@ -19,9 +19,9 @@ from desktop.shop.insert_options import link_with_reference as link_with_referen
 from desktop.shop.purchases import get_purchase
 from desktop.shop.settings import ShopProfile, get_logo, get_profile
 from desktop.shop.templates import Template, fill_template, get_template
+from desktop.shop.voucher_kinds import KINDS
 from desktop.shop.vouchers import (
     CODE_LENGTH,
-    KINDS,
     VoucherTerms,
     describe_conditions,
     describe_value,

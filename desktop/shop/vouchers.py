@@ -20,14 +20,9 @@ from desktop.shop.money import format_money
 from desktop.shop.purchases import get_purchase, refresh_customer_totals
 from desktop.shop.settings import get_profile
 from desktop.shop.text import clean_line
+from desktop.shop.voucher_kinds import KINDS
 from desktop.store.models import Customer, Purchase, Setting, Voucher, VoucherRedemption, utc_now
 
-KINDS = {
-    "thank_you": "Thank you",
-    "welcome_back": "Welcome back",
-    "goodwill": "With our apologies",
-    "reward": "Loyalty reward",
-}
 CODE_LENGTH = 12
 VALIDITY_KEY = "vouchers.validity_days"
 DEFAULT_VALIDITY_DAYS = 90

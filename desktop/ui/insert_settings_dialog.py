@@ -38,7 +38,8 @@ from desktop.shop.money import parse_amount, to_input_text
 from desktop.shop.parcels import MAX_EXTRAS, extras_to_pack, set_extras_to_pack
 from desktop.shop.settings import get_profile
 from desktop.shop.templates import list_templates, update_template
-from desktop.shop.vouchers import KINDS, MAX_VALIDITY_DAYS
+from desktop.shop.voucher_kinds import KINDS
+from desktop.shop.vouchers import MAX_VALIDITY_DAYS
 from desktop.store.shopfile import ShopDatabase
 from desktop.ui.events import ShopEvents
 from desktop.ui.inline_errors import error_label, show_message, with_error

@@ -26,8 +26,8 @@ from desktop.shop.codes import format_code
 from desktop.shop.money import format_money
 from desktop.shop.purchases import PurchaseRow, find_purchase, get_purchase, todays_purchases
 from desktop.shop.settings import get_profile
+from desktop.shop.voucher_kinds import KINDS
 from desktop.shop.vouchers import (
-    KINDS,
     describe_conditions,
     describe_value,
     discount_for,

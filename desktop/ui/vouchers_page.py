@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
 
 from desktop.shop.codes import format_code
 from desktop.shop.settings import get_profile
+from desktop.shop.voucher_kinds import KINDS
 from desktop.shop.vouchers import (
-    KINDS,
     VoucherRow,
     VoucherState,
     describe_value,
