@@ -104,13 +104,13 @@ def _open_app(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handler: Handler = getattr(args, "handler", _open_app)
-    from desktop.errors import describe_error
-
     try:
         return handler(args)
     except KeyboardInterrupt:
         return 130
     except Exception as error:
+        from desktop.errors import describe_error
+
         message = describe_error(error)
         if message is None:
             raise

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import sqlite3
 
-from sqlalchemy.exc import DBAPIError, OperationalError
-
 
 def describe_error(error: BaseException) -> str | None:
     """A one-line message for an expected failure; None for a bug (log it, show "Copy details")."""
+    # Imported here: the app's window shows before the database layer loads.
+    from sqlalchemy.exc import DBAPIError, OperationalError
+
     from desktop.cli_common import UsageError
     from desktop.shop.errors import ShopError
     from desktop.store.backup import BackupFailed

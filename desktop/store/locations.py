@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from platformdirs import PlatformDirs
@@ -27,5 +28,8 @@ def log_dir() -> Path:
 
 
 def backup_dir(shop_path: Path) -> Path:
-    """Backups of a shop file sit beside the app's data, one folder per shop file."""
-    return data_dir() / "backups" / shop_path.stem
+    """Backups of a shop file sit beside the app's data, one folder per shop file: named for
+    the file, plus a short digest of its full path, so two shops both called "shop" in
+    different folders never share (or thin out) each other's backups."""
+    digest = hashlib.sha256(str(shop_path.expanduser().resolve()).encode()).hexdigest()[:8]
+    return data_dir() / "backups" / f"{shop_path.stem}-{digest}"

@@ -20,9 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.store.shopfile import ShopDatabase
-
 if TYPE_CHECKING:
+    from desktop.store.shopfile import ShopDatabase
     from desktop.ui.customers_page import CustomersPage
 from desktop.ui.events import ShopEvents
 
@@ -87,24 +86,22 @@ PAGES = (
 
 
 class MainWindow(QMainWindow):
+    """Shown before the shop is open (start-up feels instant); `attach` then fills it. Built
+    with a shop, it attaches at once."""
+
     def __init__(
         self,
-        shop: ShopDatabase,
+        shop: ShopDatabase | None,
         events: ShopEvents,
         *,
         title_note: str = "",
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.shop = shop
         self.events = events
+        self._shop: ShopDatabase | None = None
         self._pages: dict[int, QWidget] = {}
-        title = "Aftercare"
-        if title_note:
-            title += f" — {title_note}"
-        if shop.read_only:
-            title += " (read-only)"
-        self.setWindowTitle(title)
+        self.setWindowTitle("Aftercare")
 
         self.sidebar = QListWidget()
         self.sidebar.setObjectName("sidebar")
@@ -117,6 +114,10 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         for _ in PAGES:
             self.stack.addWidget(QWidget())
+        self.opening = QLabel("Opening your shop…")
+        self.opening.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.stack.addWidget(self.opening)
+        self.stack.setCurrentWidget(self.opening)
         central = QWidget()
         layout = QHBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -127,9 +128,30 @@ class MainWindow(QMainWindow):
         self.sidebar.currentRowChanged.connect(self.show_page)
 
         self._build_actions()
-        path = shop.path
-        self.statusBar().addPermanentWidget(QLabel(str(path) if path else shop.location))
+        self.location = QLabel()
+        self.statusBar().addPermanentWidget(self.location)
         self._restore_geometry()
+        if shop is not None:
+            self.attach(shop, title_note)
+
+    @property
+    def shop(self) -> ShopDatabase:
+        assert self._shop is not None, "the shop is not open yet"
+        return self._shop
+
+    def attach(self, shop: ShopDatabase, title_note: str = "") -> None:
+        """Show `shop` in the window: its title, its file, and the first page."""
+        self._shop = shop
+        title = "Aftercare"
+        if title_note:
+            title += f" — {title_note}"
+        if shop.read_only:
+            title += " (read-only)"
+        self.setWindowTitle(title)
+        path = shop.path
+        self.location.setText(str(path) if path else shop.location)
+        self.stack.removeWidget(self.opening)
+        self.opening.deleteLater()
         self.sidebar.setCurrentRow(0)
 
     def _build_actions(self) -> None:
@@ -182,7 +204,7 @@ class MainWindow(QMainWindow):
             customer.connect(self.show_customer)
 
     def show_page(self, index: int) -> None:
-        if index < 0:
+        if index < 0 or self._shop is None:
             return
         widget = self.page(index)
         self.stack.setCurrentIndex(index)
@@ -198,14 +220,20 @@ class MainWindow(QMainWindow):
         return page
 
     def find_customer(self) -> None:
+        if self._shop is None:
+            return
         self.show_page(0)
         self._customers_page().focus_search()
 
     def show_customer(self, customer_id: int) -> None:
+        if self._shop is None:
+            return
         self.show_page(0)
         self._customers_page().open_customer(customer_id)
 
     def new_purchase(self, customer_id: int | None = None) -> None:
+        if self._shop is None:
+            return
         from desktop.ui.purchase_dialog import PurchaseDialog
 
         PurchaseDialog(self.shop, self.events, self, customer_id=customer_id).exec()

@@ -9,13 +9,13 @@ from pathlib import Path
 from PySide6.QtCore import QThreadPool
 from pytestqt.qtbot import QtBot
 
-from desktop.app import AutomaticBackups
 from desktop.shop.customers import CustomerDetails, create_customer
 from desktop.shop.settings import ShopProfile, save_profile
 from desktop.store.backup import BACKUP_SUFFIX
 from desktop.store.locations import backup_dir
 from desktop.store.shopfile import ShopDatabase
 from desktop.ui.events import ShopEvents
+from desktop.ui.opening import AutomaticBackups
 
 ROOT = Path(__file__).resolve().parents[2]
 

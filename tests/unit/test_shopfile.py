@@ -132,3 +132,11 @@ def test_reading_a_missing_file_says_there_is_none(tmp_path: Path) -> None:
     with pytest.raises(migrate.NotAShopFile, match="There is no shop file"):
         open_shop(tmp_path / "gone.aftercare", read_only=True)
     assert not (tmp_path / "gone.aftercare").exists()
+
+
+def test_two_shops_with_the_same_file_name_keep_separate_backups(tmp_path: Path) -> None:
+    first = tmp_path / "Bath" / "shop.aftercare"
+    second = tmp_path / "Bristol" / "shop.aftercare"
+    assert backup_dir(first) != backup_dir(second)
+    assert backup_dir(first) == backup_dir(tmp_path / "Bath" / ".." / "Bath" / "shop.aftercare")
+    assert backup_dir(first).name.startswith("shop-")
