@@ -24,33 +24,54 @@ sys.exit(app.exec())
 """
 
 
-def _seconds(command: list[str]) -> float:
+def _moments(command: list[str]) -> dict[str, float]:
+    """Seconds from launch to each line the program prints (its "window shown" and "shop
+    ready"), and to its exit ("exit")."""
     started = time.perf_counter()
-    done = subprocess.run(
-        command, cwd=ROOT, env=quiet_environment(), capture_output=True, text=True, check=False
+    process = subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env=quiet_environment(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
-    seconds = time.perf_counter() - started
-    if done.returncode != 0:
-        raise RuntimeError(f"{' '.join(command[1:3])} exited {done.returncode}: {done.stderr}")
-    return seconds
+    assert process.stdout is not None
+    moments = {}
+    for line in process.stdout:
+        moments[" ".join(line.split()[:2])] = time.perf_counter() - started
+    _, errors = process.communicate()
+    moments["exit"] = time.perf_counter() - started
+    if process.returncode != 0:
+        raise RuntimeError(f"{' '.join(command[1:3])} exited {process.returncode}: {errors}")
+    return moments
 
 
-def _median(command: list[str]) -> float:
-    _seconds(command)  # warm the disk cache, as a shop PC that ran the app before has it
-    return statistics.median(_seconds(command) for _ in range(RUNS))
+def _median(command: list[str], moment: str) -> float:
+    _moments(command)  # warm the disk cache, as a shop PC that ran the app before has it
+    return statistics.median(_moments(command)[moment] for _ in range(RUNS))
 
 
 @bench("startup")
 def startup(context: Context) -> list[Row]:
     shop: Path = sample_shop(context)
-    baseline = _median([sys.executable, "-c", BARE_WINDOW])
-    app = _median([sys.executable, "main.py", "--db", str(shop), "--exit-when-shown"])
+    baseline = _median([sys.executable, "-c", BARE_WINDOW], "exit")
+    command = [sys.executable, "main.py", "--db", str(shop), "--exit-when-shown"]
+    runs = [_moments(command) for _ in range(RUNS + 1)][1:]
+    shown = statistics.median(run["window shown"] for run in runs)
+    ready = statistics.median(run["shop ready"] for run in runs)
     return [
         Row(
             f"Start to main window shown (median of {RUNS})",
-            f"{app:.2f} s",
+            f"{shown:.2f} s",
             f"≤ 2× baseline ({2 * baseline:.2f} s)",
-            f"bare QMainWindow {baseline:.2f} s",
-            app <= 2 * baseline,
-        )
+            f"bare QMainWindow, start to exit {baseline:.2f} s",
+            shown <= 2 * baseline,
+        ),
+        Row(
+            "Start to the shop open in it (integrity check, customer list filled)",
+            f"{ready:.2f} s",
+            "",
+            "",
+        ),
     ]

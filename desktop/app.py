@@ -57,15 +57,15 @@ def run_app(db: str | None, *, exit_when_shown: bool = False) -> int:
     instance.activation_requested.connect(window.bring_forward)
     window.show()
     app.processEvents()
-    shown = time.perf_counter() - STARTED
+    # For benchmarks and tests: each line is read the moment it is printed.
+    if exit_when_shown:
+        print(f"window shown {(time.perf_counter() - STARTED) * 1000:.0f} ms", flush=True)
     opened = OpenedShop()
 
     def open_shop_into_window() -> None:
         opened.open_into(window, location)
         if exit_when_shown:
-            # For benchmarks and tests: when the window showed, and when the shop filled it.
-            ready = time.perf_counter() - STARTED
-            print(f"window shown {shown * 1000:.0f} ms, shop ready {ready * 1000:.0f} ms")
+            print(f"shop ready {(time.perf_counter() - STARTED) * 1000:.0f} ms", flush=True)
             app.quit()
 
     QTimer.singleShot(0, open_shop_into_window)
