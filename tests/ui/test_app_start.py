@@ -34,6 +34,9 @@ def test_the_app_opens_a_set_up_shop_straight_to_the_window(shop: ShopDatabase) 
     )
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
+    # The window shows first; the shop opens into it afterwards.
+    lines = [line.split()[:2] for line in result.stdout.splitlines()]
+    assert lines == [["window", "shown"], ["shop", "ready"]]
 
 
 def test_changes_are_backed_up_in_the_background_and_on_close(
