@@ -49,6 +49,17 @@ def record_consent(
     """
     if channel not in CHANNELS:
         raise InvalidInput("channel", f"Unknown marketing channel “{channel}”.")
+    if choice.granted:
+        # Imported here: suppression records withdrawals through this function.
+        from desktop.shop.suppression import is_suppressed
+
+        session.flush()
+        if is_suppressed(session, customer.id, "email" if channel == "email" else "post"):
+            raise InvalidInput(
+                channel,
+                f"{customer.name} asked not to be contacted by {channel} any more: that "
+                "objection stands, so marketing cannot be switched back on.",
+            )
     basis = choice.basis if choice.granted else "withdrawn"
     if basis not in BASES or (choice.granted and basis == "withdrawn"):
         raise InvalidInput("basis", f"Unknown marketing basis “{choice.basis}”.")

@@ -22,7 +22,9 @@ from desktop.store.shopfile import ShopDatabase
 BIRTHDAYS = {"kind": "birthday_this_month"}
 
 
-def _customer(shop: ShopDatabase, name: str, email: str, *, source: str = "counter") -> int:
+def _customer(
+    shop: ShopDatabase, name: str, email: str, *, source: str = "counter", grant: bool = True
+) -> int:
     with shop.write() as session:
         customer = create_customer(
             session,
@@ -34,7 +36,7 @@ def _customer(shop: ShopDatabase, name: str, email: str, *, source: str = "count
                 birth_day=3,
                 birth_month=date.today().month,
             ),
-            email_consent=ConsentChoice(granted=True),
+            email_consent=ConsentChoice(granted=True) if grant else None,
             post_consent=ConsentChoice(granted=True, basis="legitimate_interest"),
             source=source,
         )
@@ -58,11 +60,13 @@ def test_a_grant_afterwards_cannot_undo_it(shop: ShopDatabase) -> None:
     zoe = _customer(shop, "Zoë Ó'Brien", "zoe@example.org")
     with shop.write() as session:
         suppress(session, customer_id=zoe, channel="email")
-        # An import (or a slip at the counter) ticks email consent again.
+    # An import (or a slip at the counter) ticks email consent again: refused, nothing written.
+    with pytest.raises(InvalidInput, match="objection stands"), shop.write() as session:
         record_consent(
             session, get_customer(session, zoe), "email", ConsentChoice(True), source="import"
         )
     with shop.read() as session:
+        assert not get_customer(session, zoe).email_marketing
         reached = audience(session, BIRTHDAYS, "email")
         assert reached.customer_ids == [] and reached.left_out == {"unsubscribed or objected": 1}
         # An email objection leaves post alone.
@@ -76,7 +80,9 @@ def test_the_same_person_imported_again_under_a_new_record_is_still_suppressed(
         suppress(session, email="Łukasz@Example.org", channel="email", source="email_reply")
         assert is_email_suppressed(session, "łukasz@example.org")
         assert not is_email_suppressed(session, "someone@example.org")
-    again = _customer(shop, "Łukasz Nowak", "łukasz@example.org", source="import")
+    with pytest.raises(InvalidInput, match="objection stands"):
+        _customer(shop, "Łukasz Nowak", "łukasz@example.org", source="import")
+    again = _customer(shop, "Łukasz Nowak", "łukasz@example.org", source="import", grant=False)
     other = _customer(shop, "李雷", "li.lei@example.org")
     with shop.read() as session:
         assert is_suppressed(session, again, "email")
