@@ -5,27 +5,24 @@ from __future__ import annotations
 from html import escape
 
 from PySide6.QtWidgets import (
-    QDialog,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
-    QLineEdit,
-    QPushButton,
-    QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
-from desktop.errors import describe_error
 from desktop.shop.money import format_money
 from desktop.shop.purchases import CHANNELS, get_purchase, void_purchase
 from desktop.shop.settings import get_profile
 from desktop.store.shopfile import ShopDatabase
 from desktop.ui.events import ShopEvents
-from desktop.ui.inline_errors import error_label, show_message
 from desktop.ui.purchase_table import local_time
+from desktop.ui.reason_dialog import ReasonDialog
 
 
-class VoidDialog(QDialog):
+class VoidDialog(ReasonDialog):
+    changes = ("purchases", "customers")
+
     def __init__(
         self,
         shop: ShopDatabase,
@@ -33,9 +30,6 @@ class VoidDialog(QDialog):
         purchase_id: int,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.shop = shop
-        self.events = events
         self.purchase_id = purchase_id
         with shop.read() as session:
             locale = get_profile(session).locale
@@ -45,9 +39,6 @@ class VoidDialog(QDialog):
             total = format_money(purchase.total, purchase.currency, locale)
             reference, when = purchase.reference, local_time(purchase.purchased_at)
             channel = CHANNELS.get(purchase.channel, purchase.channel)
-        self.setWindowTitle(f"Void purchase {reference}")
-
-        heading = QLabel(f"<b>Void purchase {escape(reference)}?</b>")
         facts = QFormLayout()
         facts.addRow("Date", QLabel(when))
         facts.addRow("Customer", QLabel(customer or "No customer"))
@@ -57,49 +48,19 @@ class VoidDialog(QDialog):
         facts.addRow("Items", items_label)
         facts.addRow("Total", QLabel(total))
         whose = f"{customer}'s" if customer else "the shop's"
-        explain = QLabel(
-            f"The purchase stays in the history, marked void, and stops counting towards "
-            f"{whose} visits and spending. This cannot be undone."
+        super().__init__(
+            shop,
+            events,
+            title=f"Void purchase {reference}",
+            heading=f"<b>Void purchase {escape(reference)}?</b>",
+            details=facts,
+            explanation="The purchase stays in the history, marked void, and stops counting "
+            f"towards {whose} visits and spending. This cannot be undone.",
+            placeholder="Why? For example: rung up twice, refunded, card declined",
+            action="Void purchase",
+            parent=parent,
         )
-        explain.setWordWrap(True)
-        self.reason = QLineEdit()
-        self.reason.setPlaceholderText("Why? For example: rung up twice, refunded, card declined")
-        self.error = error_label()
-        self.void_button = QPushButton("Void purchase")
-        keep = QPushButton("Keep it   Esc")
-        for button in (self.void_button, keep):
-            button.setAutoDefault(False)
-        self.void_button.clicked.connect(self.confirm)
-        keep.clicked.connect(self.reject)
-        self.reason.returnPressed.connect(self.confirm)
+        self.void_button = self.action_button
 
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(keep)
-        buttons.addWidget(self.void_button)
-        layout = QVBoxLayout(self)
-        layout.addWidget(heading)
-        layout.addLayout(facts)
-        layout.addWidget(explain)
-        layout.addWidget(QLabel("Reason (required)"))
-        layout.addWidget(self.reason)
-        layout.addWidget(self.error)
-        layout.addLayout(buttons)
-        self.setMinimumWidth(460)
-        self.reason.setFocus()
-
-    def confirm(self) -> None:
-        """Void with the reason typed; the shop refuses an empty reason or a second void."""
-        try:
-            with self.shop.write() as session:
-                void_purchase(session, self.purchase_id, self.reason.text())
-        except Exception as error:
-            message = describe_error(error)
-            if message is None:
-                raise
-            show_message(self.error, message)
-            self.reason.setFocus()
-            return
-        self.events.changed.emit("purchases")
-        self.events.changed.emit("customers")
-        self.accept()
+    def perform(self, session: Session, reason: str) -> None:
+        void_purchase(session, self.purchase_id, reason)

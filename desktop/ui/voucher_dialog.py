@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
 from desktop.errors import describe_error
 from desktop.shop.codes import format_code
@@ -41,6 +42,7 @@ from desktop.store.shopfile import ShopDatabase
 from desktop.ui.customer_picker import NEW_FIELDS, CustomerPicker
 from desktop.ui.events import ShopEvents
 from desktop.ui.inline_errors import error_label, fit_height, show_message, with_error
+from desktop.ui.reason_dialog import ReasonDialog
 
 # "reward" vouchers come from the loyalty programme, not from this dialog.
 ISSUED_KINDS = {
@@ -273,8 +275,10 @@ class IssueVoucherDialog(QDialog):
         fit_height(self)
 
 
-class CancelVoucherDialog(QDialog):
+class CancelVoucherDialog(ReasonDialog):
     """Cancel an unused voucher: it stays on record and can never be used."""
+
+    changes = ("vouchers",)
 
     def __init__(
         self,
@@ -284,52 +288,20 @@ class CancelVoucherDialog(QDialog):
         described: str,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.shop = shop
-        self.events = events
         self.voucher_id = voucher_id
-        self.setWindowTitle("Cancel voucher")
-        heading = QLabel(f"<b>Cancel {escape(described)}?</b>")
-        heading.setWordWrap(True)
-        explain = QLabel(
-            "It stays on record, marked cancelled, and a scan of it will say so. "
-            "This cannot be undone."
+        super().__init__(
+            shop,
+            events,
+            title="Cancel voucher",
+            heading=f"<b>Cancel {escape(described)}?</b>",
+            details=None,
+            explanation="It stays on record, marked cancelled, and a scan of it will say so. "
+            "This cannot be undone.",
+            placeholder="Why? For example: issued by mistake, customer asked",
+            action="Cancel voucher",
+            parent=parent,
         )
-        explain.setWordWrap(True)
-        self.reason = QLineEdit()
-        self.reason.setPlaceholderText("Why? For example: issued by mistake, customer asked")
-        self.reason.returnPressed.connect(self.confirm)
-        self.error = error_label()
-        self.cancel_button = QPushButton("Cancel voucher")
-        self.cancel_button.setAutoDefault(False)
-        self.cancel_button.clicked.connect(self.confirm)
-        keep = QPushButton("Keep it   Esc")
-        keep.setAutoDefault(False)
-        keep.clicked.connect(self.reject)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(keep)
-        buttons.addWidget(self.cancel_button)
-        layout = QVBoxLayout(self)
-        layout.addWidget(heading)
-        layout.addWidget(explain)
-        layout.addWidget(QLabel("Reason (required)"))
-        layout.addWidget(self.reason)
-        layout.addWidget(self.error)
-        layout.addLayout(buttons)
-        self.setMinimumWidth(460)
-        self.reason.setFocus()
+        self.cancel_button = self.action_button
 
-    def confirm(self) -> None:
-        try:
-            with self.shop.write() as session:
-                void_voucher(session, self.voucher_id, self.reason.text())
-        except Exception as error:
-            message = describe_error(error)
-            if message is None:
-                raise
-            show_message(self.error, message)
-            self.reason.setFocus()
-            return
-        self.events.changed.emit("vouchers")
-        self.accept()
+    def perform(self, session: Session, reason: str) -> None:
+        void_voucher(session, self.voucher_id, reason)
