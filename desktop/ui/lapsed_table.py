@@ -6,14 +6,14 @@ from __future__ import annotations
 from datetime import date
 from typing import ClassVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QObject, Qt
 
 from desktop.shop.lapsed import LapsedCustomer, Rule, WorthKey, not_seen_lately
 from desktop.shop.money import format_money
 from desktop.shop.settings import ShopProfile, get_profile
 from desktop.store.shopfile import ShopDatabase
+from desktop.ui.table_models import Index, RowsTableModel
 
-Index = QModelIndex | QPersistentModelIndex
 PAGE_SIZE = 200
 RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 CENTRE = int(Qt.AlignmentFlag.AlignCenter)
@@ -28,7 +28,7 @@ def chance_text(p_alive: float) -> str:
     return "under 1%" if p_alive < 0.005 else f"{round(p_alive * 100)}%"
 
 
-class LapsedTableModel(QAbstractTableModel):
+class LapsedTableModel(RowsTableModel):
     """Customers the chosen rule flags, fetched a page at a time as the view scrolls."""
 
     HEADERS = (
@@ -92,18 +92,8 @@ class LapsedTableModel(QAbstractTableModel):
             page = not_seen_lately(
                 session, self._rule, limit=PAGE_SIZE, after=self._next, today=self._today
             )
-        if page.rows:
-            first = len(self._rows)
-            self.beginInsertRows(QModelIndex(), first, first + len(page.rows) - 1)
-            self._rows.extend(page.rows)
-            self.endInsertRows()
+        self.append_rows(page.rows)
         self._next = page.next_key
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole

@@ -8,11 +8,8 @@ from datetime import date, datetime
 
 from babel.dates import format_date
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QDate,
-    QModelIndex,
     QObject,
-    QPersistentModelIndex,
     Qt,
 )
 from PySide6.QtGui import QColor, QFont, QKeySequence, QShortcut
@@ -42,8 +39,8 @@ from desktop.ui.events import ShopEvents
 from desktop.ui.inline_errors import error_label, show_message
 from desktop.ui.insert_settings_dialog import InsertSettingsDialog
 from desktop.ui.print_jobs import BatchPrinter, PrintProgress, RenderedBatch, insert_job, plural
+from desktop.ui.table_models import Index, RowsTableModel
 
-Index = QModelIndex | QPersistentModelIndex
 REFRESHED_BY = ("purchases", "customers", "settings")
 PRINTED_COLOUR = "#1b6e3a"
 
@@ -52,7 +49,7 @@ def _time(moment: datetime) -> str:
     return f"{moment.astimezone():%H:%M}"
 
 
-class ParcelTableModel(QAbstractTableModel):
+class ParcelTableModel(RowsTableModel):
     """One day's parcels (a day is a few dozen at most, so it is read whole)."""
 
     HEADERS = ("Time", "Reference", "Customer", "What they chose", "Total", "Insert")
@@ -74,19 +71,6 @@ class ParcelTableModel(QAbstractTableModel):
 
     def rows(self) -> list[ParcelRow]:
         return list(self._rows)
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
 
     def insert_state(self, row: ParcelRow) -> str:
         printed = row.insert_printed_at

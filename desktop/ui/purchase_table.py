@@ -9,7 +9,6 @@ from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
     QObject,
-    QPersistentModelIndex,
     Qt,
     Signal,
 )
@@ -21,8 +20,8 @@ from desktop.shop.money import format_money, parse_amount, to_input_text
 from desktop.shop.purchases import CHANNELS, MAX_QUANTITY, LineInput, PurchaseRow, browse_purchases
 from desktop.shop.settings import ShopProfile, get_profile
 from desktop.store.shopfile import ShopDatabase
+from desktop.ui.table_models import Index, RowsTableModel
 
-Index = QModelIndex | QPersistentModelIndex
 PAGE_SIZE = 200
 
 
@@ -35,7 +34,7 @@ def _greyed() -> QBrush:
     return QApplication.palette().brush(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
 
 
-class PurchaseTableModel(QAbstractTableModel):
+class PurchaseTableModel(RowsTableModel):
     """Past purchases newest first, fetched a page at a time as the view scrolls."""
 
     HEADERS = ("Date", "Reference", "Customer", "Channel", "Total")
@@ -79,25 +78,8 @@ class PurchaseTableModel(QAbstractTableModel):
             page = browse_purchases(
                 session, after=self._next, limit=PAGE_SIZE, reference=self._reference
             )
-        if page.rows:
-            first = len(self._rows)
-            self.beginInsertRows(QModelIndex(), first, first + len(page.rows) - 1)
-            self._rows.extend(page.rows)
-            self.endInsertRows()
+        self.append_rows(page.rows)
         self._next = page.next_key
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
 
     def row(self, index: int) -> PurchaseRow:
         return self._rows[index]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QObject, Qt
 from PySide6.QtGui import QColor, QFont, QFontDatabase
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -35,9 +35,9 @@ from desktop.ui.events import ShopEvents
 from desktop.ui.inline_errors import error_label, show_message
 from desktop.ui.print_jobs import BatchPrinter, PrintProgress, RenderedBatch, plural, slips_job
 from desktop.ui.redeem_box import GOOD_COLOUR, RedeemBox
+from desktop.ui.table_models import Index, RowsTableModel
 from desktop.ui.voucher_dialog import CancelVoucherDialog, IssueVoucherDialog
 
-Index = QModelIndex | QPersistentModelIndex
 PAGE_SIZE = 200
 REFRESHED_BY = ("vouchers", "customers", "purchases", "settings")
 StateFilter = VoucherState | Literal["all"]
@@ -58,7 +58,7 @@ def _day(moment: datetime | date) -> str:
     return f"{moment:%d %b %Y}"
 
 
-class VoucherTableModel(QAbstractTableModel):
+class VoucherTableModel(RowsTableModel):
     """Vouchers newest first in one state, read a page at a time as the view scrolls."""
 
     HEADERS = ("Code", "Kind", "Value", "For", "Issued", "Valid until", "State", "Slip")
@@ -93,28 +93,11 @@ class VoucherTableModel(QAbstractTableModel):
             return
         with self._shop.read() as session:
             page = list_vouchers(session, state=self.state, limit=PAGE_SIZE, after=self._next)
-        if page.rows:
-            first = len(self._rows)
-            self.beginInsertRows(QModelIndex(), first, first + len(page.rows) - 1)
-            self._rows += page.rows
-            self.endInsertRows()
+        self.append_rows(page.rows)
         self._next = page.next_key
 
     def row(self, index: int) -> VoucherRow:
         return self._rows[index]
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid():
