@@ -2,46 +2,22 @@
 
 from __future__ import annotations
 
-import os
 import re
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from desktop.shop.customers import CustomerDetails, create_customer
 from desktop.store.shopfile import open_shop
+from tests.e2e.cli_runner import Run, aftercare
 
-ROOT = Path(__file__).resolve().parents[2]
 NAMES = ["Zoë Ó'Brien", "Łukasz Nowak", "Ελένη", "Дмитрий", "李雷", "Ana 🌸"]
 
 
-def aftercare(*args: str | Path, home: Path) -> subprocess.CompletedProcess[str]:
-    """Run the app's command line with its own data folders, as a user would."""
-    env = {
-        **os.environ,
-        "QT_QPA_PLATFORM": "offscreen",
-        "XDG_DATA_HOME": str(home / "data"),
-        "XDG_CONFIG_HOME": str(home / "config"),
-        "XDG_STATE_HOME": str(home / "state"),
-        "XDG_CACHE_HOME": str(home / "cache"),
-    }
-    return subprocess.run(
-        [sys.executable, "main.py", *map(str, args)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=300,
-    )
-
-
-def assert_one_line_error(result: subprocess.CompletedProcess[str], words: str) -> None:
-    assert result.returncode != 0
-    said = (result.stdout + result.stderr).strip()
+def assert_one_line_error(result: Run, words: str) -> None:
+    assert result.code != 0
+    said = (result.out + result.err).strip()
     assert "Traceback" not in said
     assert len(said.splitlines()) == 1, said
     assert words in said
@@ -65,20 +41,20 @@ def _commands(help_text: str) -> list[str]:
 
 def test_help_for_the_app_and_every_command(tmp_path: Path) -> None:
     result = aftercare("--help", home=tmp_path)
-    assert result.returncode == 0
-    assert "Aftercare" in result.stdout
-    commands = _commands(result.stdout)
+    assert result.code == 0
+    assert "Aftercare" in result.out
+    commands = _commands(result.out)
     assert {"check", "backup", "demo", "smoke"} <= set(commands)
     for command in commands:
         helped = aftercare(command, "--help", home=tmp_path)
-        assert helped.returncode == 0, helped.stderr
-        assert helped.stdout.startswith(f"usage: aftercare {command}")
+        assert helped.code == 0, helped.err
+        assert helped.out.startswith(f"usage: aftercare {command}")
 
 
 def test_check_passes_a_sound_shop(shop_file: Path, tmp_path: Path) -> None:
     result = aftercare("check", "--db", shop_file, home=tmp_path)
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout.startswith("Zoë's shop.aftercare is sound")
+    assert result.code == 0, result.out + result.err
+    assert result.out.startswith("Zoë's shop.aftercare is sound")
 
 
 def test_check_fails_a_photo_in_one_line(tmp_path: Path) -> None:
@@ -108,9 +84,9 @@ def test_backup_while_another_till_is_writing_is_a_sound_copy_of_what_was_saved(
     finally:
         other_till.execute("ROLLBACK")
         other_till.close()
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == f"Backup written and verified: {copy}"
-    assert aftercare("check", "--db", copy, home=tmp_path).returncode == 0
+    assert result.code == 0, result.err
+    assert result.out.strip() == f"Backup written and verified: {copy}"
+    assert aftercare("check", "--db", copy, home=tmp_path).code == 0
     reader = sqlite3.connect(copy)
     rows = reader.execute("SELECT name, notes FROM customer ORDER BY id").fetchall()
     reader.close()
@@ -140,6 +116,6 @@ def test_errors_are_one_line_without_a_traceback(
 
 def test_smoke_opens_every_page_of_the_app(shop_file: Path, tmp_path: Path) -> None:
     result = aftercare("smoke", "--db", shop_file, home=tmp_path)
-    assert result.returncode == 0, result.stderr
-    pages = [line for line in result.stdout.splitlines() if line.startswith("page ")]
+    assert result.code == 0, result.err
+    pages = [line for line in result.out.splitlines() if line.startswith("page ")]
     assert pages and all(line.endswith(": ok") for line in pages)

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -17,30 +13,10 @@ from desktop.shop.loyalty_members import enrol
 from desktop.shop.loyalty_rules import Programme, save_programme
 from desktop.shop.settings import ShopProfile, save_profile
 from desktop.store.shopfile import ShopDatabase
+from tests.e2e.cli_runner import aftercare
 from tests.unit.printing.samples import decoded, page_sizes_mm, page_texts
 
-ROOT = Path(__file__).resolve().parents[2]
 NAMES = ("Zoë Ó'Brien", "Дмитрий Петров", "李雷")
-
-
-@dataclass
-class Run:
-    code: int
-    out: str
-    err: str
-
-
-def aftercare(*words: str | Path) -> Run:
-    done = subprocess.run(
-        [sys.executable, "main.py", *map(str, words)],
-        cwd=ROOT,
-        env=os.environ | {"PYTHONIOENCODING": "utf-8"},
-        capture_output=True,
-        encoding="utf-8",
-        timeout=120,
-        check=False,
-    )
-    return Run(done.returncode, done.stdout, done.stderr)
 
 
 @pytest.fixture

@@ -3,10 +3,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
@@ -21,30 +17,9 @@ from desktop.shop.settings import ShopProfile, save_profile
 from desktop.store.locations import backup_dir
 from desktop.store.models_feedback import Feedback
 from desktop.store.shopfile import open_shop
+from tests.e2e.cli_runner import aftercare
 
-ROOT = Path(__file__).resolve().parents[2]
 LAST_MONTH = Month.of(date.today()).shifted(-1)
-
-
-@dataclass
-class Run:
-    code: int
-    out: str
-    err: str
-
-
-def aftercare(*words: str | Path) -> Run:
-    env = os.environ | {"PYTHONIOENCODING": "utf-8"}
-    done = subprocess.run(
-        [sys.executable, "main.py", *map(str, words)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        encoding="utf-8",
-        timeout=120,
-        check=False,
-    )
-    return Run(done.returncode, done.stdout, done.stderr)
 
 
 @pytest.fixture

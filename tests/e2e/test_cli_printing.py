@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -20,32 +16,11 @@ from desktop.shop.purchases import LineInput, PurchaseInput, find_purchase, reco
 from desktop.shop.settings import ShopProfile, save_profile
 from desktop.store.models import Purchase, Voucher
 from desktop.store.shopfile import ShopDatabase
+from tests.e2e.cli_runner import aftercare
 
-ROOT = Path(__file__).resolve().parents[2]
 GROUPED_CODE = re.compile(r"[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}")
 VALID = "7G9C4X6RA6P" + check_character("7G9C4X6RA6P")
 MISTYPED = VALID[:-1] + ("2" if VALID[-1] != "2" else "3")
-
-
-@dataclass
-class Run:
-    code: int
-    out: str
-    err: str
-
-
-def aftercare(*words: str | Path) -> Run:
-    env = os.environ | {"PYTHONIOENCODING": "utf-8"}
-    done = subprocess.run(
-        [sys.executable, "main.py", *map(str, words)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        encoding="utf-8",
-        timeout=120,
-        check=False,
-    )
-    return Run(done.returncode, done.stdout, done.stderr)
 
 
 @pytest.fixture
