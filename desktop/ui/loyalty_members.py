@@ -5,14 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    Qt,
-    Signal,
-)
+from PySide6.QtCore import QModelIndex, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -31,20 +24,22 @@ from desktop.ui.events import ShopEvents
 from desktop.ui.inline_errors import error_label, show_message
 from desktop.ui.loyalty_cards import CardPrintButton, card_job
 from desktop.ui.print_jobs import BatchPrinter, PrintProgress
+from desktop.ui.table_models import Index, RowsTableModel
 
-Index = QModelIndex | QPersistentModelIndex
 COLUMNS = ("Name", "Card", "Balance", "Tier", "Spent (tier period)")
 NAME, CARD, BALANCE, TIER, SPENT = range(len(COLUMNS))
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 
-class MembersModel(QAbstractTableModel):
+class MembersModel(RowsTableModel):
     """Members A to Z; more are read as the view scrolls (keyset paging)."""
+
+    HEADERS = COLUMNS
 
     def __init__(self, shop: ShopDatabase, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._shop = shop
-        self._rows: list[MemberRow] = []
+        self._rows: list[MemberRow]
         self._next: tuple[str, int] | None = None
         self._format = ShopFormat()
         self.programme = Programme()
@@ -71,17 +66,7 @@ class MembersModel(QAbstractTableModel):
         with self._shop.read() as session:
             page = browse_members(session, self._next, PAGE_SIZE)
         self._next = page.next_key
-        if page.rows:
-            first = len(self._rows)
-            self.beginInsertRows(QModelIndex(), first, first + len(page.rows) - 1)
-            self._rows += page.rows
-            self.endInsertRows()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
+        self.append_rows(page.rows)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
