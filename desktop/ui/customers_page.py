@@ -5,14 +5,11 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
     QStackedWidget,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -26,6 +23,7 @@ from desktop.ui.customer_table import CustomerTableModel
 from desktop.ui.customer_view import CustomerView
 from desktop.ui.duplicates_dialog import DuplicatesDialog
 from desktop.ui.events import ShopEvents
+from desktop.ui.list_view import list_view
 
 SEARCH_HINT = "Search name, email, phone or postcode"
 KEYS_HINT = "↓ goes to the list · Enter opens · Ctrl+Shift+N adds a customer"
@@ -68,22 +66,7 @@ class CustomersPage(QWidget):
         self.duplicates_button.clicked.connect(self.show_duplicates)
 
         self.model = CustomerTableModel(shop, self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setHighlightSections(False)
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column in (columns.NAME, columns.EMAIL):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
-        for column, width in _WIDTHS.items():
-            header.resizeSection(column, width)
+        self.table = list_view(self.model, stretch=(columns.NAME, columns.EMAIL), widths=_WIDTHS)
         self.table.doubleClicked.connect(self._open_index)
         self.table.installEventFilter(self)
         self.model.modelReset.connect(self._update_hint)

@@ -11,13 +11,10 @@ from datetime import date, datetime
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -32,6 +29,7 @@ from desktop.ui.events import ShopEvents
 from desktop.ui.inline_errors import error_label, show_message
 from desktop.ui.lapsed_settings_dialog import LapsedSettingsDialog
 from desktop.ui.lapsed_table import LapsedTableModel
+from desktop.ui.list_view import list_view
 from desktop.ui.segments_dialog import SegmentsDialog
 
 REFRESHED_BY = ("purchases", "customers", "settings")
@@ -114,21 +112,9 @@ class LapsedPage(QWidget):
         self.message = error_label()
 
         self.model = LapsedTableModel(shop, self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
+        self.table = list_view(self.model, stretch=(LapsedTableModel.REASON,), widths=COLUMN_WIDTHS)
         # Compact rows: more customers on a counter screen at once.
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
-        self.table.setAlternatingRowColors(True)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(LapsedTableModel.REASON, QHeaderView.ResizeMode.Stretch)
-        for column, width in COLUMN_WIDTHS.items():
-            self.table.setColumnWidth(column, width)
         # Enter and double-click both arrive as `activated`.
         self.table.activated.connect(self._activated)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)

@@ -7,11 +7,8 @@ from typing import Any
 
 from PySide6.QtCore import QModelIndex, QObject, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -22,6 +19,7 @@ from desktop.store.shopfile import ShopDatabase
 from desktop.ui.customer_format import ShopFormat, mute
 from desktop.ui.events import ShopEvents
 from desktop.ui.inline_errors import error_label, show_message
+from desktop.ui.list_view import list_view
 from desktop.ui.loyalty_cards import CardPrintButton, card_job
 from desktop.ui.print_jobs import BatchPrinter, PrintProgress
 from desktop.ui.table_models import Index, RowsTableModel
@@ -114,19 +112,9 @@ class MembersTab(QWidget):
         super().__init__(parent)
         self.shop = shop
         self.model = MembersModel(shop, self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.setAlternatingRowColors(True)
+        widths = {CARD: 150, BALANCE: 110, TIER: 120, SPENT: 170}
+        self.table = list_view(self.model, stretch=(NAME,), widths=widths, many=True)
         self.table.setShowGrid(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((CARD, 150), (BALANCE, 110), (TIER, 120), (SPENT, 170)):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-            self.table.setColumnWidth(column, width)
         self.table.doubleClicked.connect(lambda index: self._open(index.row()))
         self.table.activated.connect(lambda index: self._open(index.row()))
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed())

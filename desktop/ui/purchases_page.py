@@ -5,14 +5,11 @@ from __future__ import annotations
 from PySide6.QtCore import QItemSelection, QMetaMethod, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -24,6 +21,7 @@ from desktop.shop.settings import get_profile
 from desktop.store.shopfile import ShopDatabase
 from desktop.ui.events import ShopEvents
 from desktop.ui.inline_errors import error_label, show_message
+from desktop.ui.list_view import list_view
 from desktop.ui.purchase_dialog import PurchaseDialog
 from desktop.ui.purchase_table import PurchaseTableModel, local_time
 from desktop.ui.void_dialog import VoidDialog
@@ -61,18 +59,8 @@ class PurchasesPage(QWidget):
         self.message = error_label()
 
         self.model = PurchaseTableModel(shop, self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.setAlternatingRowColors(True)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((0, 150), (1, 150), (3, 130), (4, 110)):
-            self.table.setColumnWidth(column, width)
+        widths = {0: 150, 1: 150, 3: 130, 4: 110}
+        self.table = list_view(self.model, stretch=(2,), widths=widths)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.table.doubleClicked.connect(lambda _index: self.show_customer())
         self.details = QLabel()

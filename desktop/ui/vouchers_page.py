@@ -9,13 +9,10 @@ from typing import Literal
 from PySide6.QtCore import QModelIndex, QObject, Qt
 from PySide6.QtGui import QColor, QFont, QFontDatabase
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -33,6 +30,7 @@ from desktop.shop.vouchers import (
 from desktop.store.shopfile import ShopDatabase
 from desktop.ui.events import ShopEvents
 from desktop.ui.inline_errors import error_label, show_message
+from desktop.ui.list_view import list_view
 from desktop.ui.print_jobs import BatchPrinter, PrintProgress, RenderedBatch, plural, slips_job
 from desktop.ui.redeem_box import GOOD_COLOUR, RedeemBox
 from desktop.ui.table_models import Index, RowsTableModel
@@ -162,20 +160,8 @@ class VouchersPage(QWidget):
         self.cancel_button.clicked.connect(self.cancel_selected)
 
         self.model = VoucherTableModel(shop, self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        widths = ((0, 140), (1, 135), (2, 80), (4, 95), (5, 95), (6, 190), (7, 130))
-        for column, width in widths:
-            self.table.setColumnWidth(column, width)
+        widths = {0: 140, 1: 135, 2: 80, 4: 95, 5: 95, 6: 190, 7: 130}
+        self.table = list_view(self.model, stretch=(3,), widths=widths, many=True)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         self.empty = QLabel()
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
