@@ -179,6 +179,9 @@ class MainWindow(QMainWindow):
     def page_titles(self) -> list[str]:
         return [spec.title for spec in PAGES]
 
+    def page_index(self, title: str) -> int:
+        return self.page_titles().index(title)
+
     def page(self, index: int) -> QWidget:
         """The page at `index`, built the first time it is asked for."""
         if index not in self._pages:
@@ -202,6 +205,9 @@ class MainWindow(QMainWindow):
         customer = getattr(widget, "show_customer_requested", None)
         if customer is not None:
             customer.connect(self.show_customer)
+        other_page = getattr(widget, "open_page_requested", None)
+        if other_page is not None:
+            other_page.connect(lambda title: self.show_page(self.page_index(title)))
 
     def show_page(self, index: int) -> None:
         if index < 0 or self._shop is None:
@@ -215,21 +221,19 @@ class MainWindow(QMainWindow):
     def _customers_page(self) -> CustomersPage:
         from desktop.ui.customers_page import CustomersPage
 
-        page = self.page(0)
+        index = self.page_index("Customers")
+        self.show_page(index)
+        page = self.page(index)
         assert isinstance(page, CustomersPage)
         return page
 
     def find_customer(self) -> None:
-        if self._shop is None:
-            return
-        self.show_page(0)
-        self._customers_page().focus_search()
+        if self._shop is not None:
+            self._customers_page().focus_search()
 
     def show_customer(self, customer_id: int) -> None:
-        if self._shop is None:
-            return
-        self.show_page(0)
-        self._customers_page().open_customer(customer_id)
+        if self._shop is not None:
+            self._customers_page().open_customer(customer_id)
 
     def new_purchase(self, customer_id: int | None = None) -> None:
         if self._shop is None:
