@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from desktop.errors import describe_error
 from desktop.shop.catalogue import (
     add_category,
     add_product,
@@ -43,6 +42,7 @@ from desktop.store.models import Product
 from desktop.store.shopfile import ShopDatabase
 from desktop.ui.events import ShopEvents
 from desktop.ui.inline_errors import error_label, show_message
+from desktop.ui.shop_writes import write_or_say
 
 PRODUCT_HEADERS = ("Name", "Category", "Price", "Barcode / SKU", "Status")
 
@@ -197,18 +197,8 @@ class CatalogueEditor(QWidget):
 
     def _write(self, label: QLabel, change: Callable[[Session], object]) -> bool:
         """Run one catalogue change; a refusal is shown in `label` and nothing is stored."""
-        show_message(label, "")
         self.notice.setText("")
-        try:
-            with self.shop.write() as session:
-                change(session)
-        except Exception as error:
-            message = describe_error(error)
-            if message is None:
-                raise
-            show_message(label, message)
-            return False
-        return True
+        return write_or_say(self.shop, label, change)
 
     def add_category(self) -> None:
         name = self.category_name.text()

@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from desktop.errors import describe_error
 from desktop.shop.catalogue import list_products
 from desktop.shop.errors import InvalidInput
 from desktop.shop.loyalty_rules import MAX_POINTS, Programme, get_programme
@@ -47,6 +46,7 @@ from desktop.ui.customer_format import mute
 from desktop.ui.events import ShopEvents
 from desktop.ui.inline_errors import error_label, show_message
 from desktop.ui.redeem_box import GOOD_COLOUR
+from desktop.ui.shop_writes import write_or_say
 
 HEADERS = ("Reward", "Costs", "Gives", "")
 NO_PRODUCT = "(not a product: enter its value)"
@@ -298,22 +298,16 @@ class RewardsDialog(QDialog):
         return data
 
     def _write(self, change: Callable[[Session], object]) -> bool:
-        show_message(self.error, "")
         self.notice.setText("")
-        try:
-            with self.shop.write() as session:
-                change(session)
-        except Exception as error:
-            message = describe_error(error)
-            if message is None:
-                raise
-            show_message(self.error, message)
-            if isinstance(error, InvalidInput):
-                fields: dict[str, QWidget] = {"reward name": self.name, "cost": self.cost}
-                fields.get(error.field, self.amount).setFocus()
+        if not write_or_say(self.shop, self.error, change, self._focus_field):
             return False
         self.events.changed.emit("loyalty")
         return True
+
+    def _focus_field(self, error: Exception) -> None:
+        if isinstance(error, InvalidInput):
+            fields: dict[str, QWidget] = {"reward name": self.name, "cost": self.cost}
+            fields.get(error.field, self.amount).setFocus()
 
     def add(self) -> None:
         data = self._input()
