@@ -4,15 +4,11 @@ months, satisfaction by category and what customers wrote, for the shop's record
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from babel.dates import format_date, format_datetime
-from reportlab.graphics.charts.barcharts import VerticalBarChart
-from reportlab.graphics.charts.legends import Legend
-from reportlab.graphics.charts.linecharts import HorizontalLineChart
-from reportlab.graphics.shapes import Drawing, String
+from reportlab.graphics.shapes import Drawing
 from reportlab.lib.colors import Color, HexColor
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -32,6 +28,7 @@ from reportlab.platypus import (
 from desktop.printing import fonts
 from desktop.printing.document import write_pdf
 from desktop.printing.palette import COLOUR
+from desktop.printing.report_charts import bar_chart, line_chart
 from desktop.printing.text import TextStyle, draw_line, fit_line
 from desktop.shop.money import format_money
 
@@ -312,28 +309,32 @@ class _Writer:
     def customers_chart(self) -> Drawing:
         new = [f.new for f in self.report.customers]
         returning = [f.returning for f in self.report.customers]
-        return _bars(
-            self.months, [("New", new, ACCENT), ("Returning", returning, PALE)], stacked=True
+        return bar_chart(
+            WIDTH, self.months, [("New", new, ACCENT), ("Returning", returning, PALE)], stacked=True
         )
 
     def vouchers_chart(self) -> Drawing:
         issued = [v.issued for v in self.report.vouchers]
         redeemed = [v.redeemed for v in self.report.vouchers]
-        return _bars(self.months, [("Issued", issued, ACCENT), ("Redeemed", redeemed, WARM)])
+        return bar_chart(
+            WIDTH, self.months, [("Issued", issued, ACCENT), ("Redeemed", redeemed, WARM)]
+        )
 
     def win_backs_chart(self) -> Drawing:
         reached = [w.contacted for w in self.report.win_backs]
         won = [w.won_back for w in self.report.win_backs]
-        return _bars(self.months, [("Reached", reached, PALE), ("Won back", won, ACCENT)])
+        return bar_chart(
+            WIDTH, self.months, [("Reached", reached, PALE), ("Won back", won, ACCENT)]
+        )
 
     def satisfaction_charts(self) -> list[Flowable]:
         trend = self.report.satisfaction_trend
         ratings = [m.figures.average_rating for m in trend]
         scores = [m.figures.recommend_score for m in trend]
         return [
-            _line(self.months, ratings, (1, 5, 1), "Average rating (stars)", ACCENT),
+            line_chart(WIDTH, self.months, ratings, (1, 5, 1), "Average rating (stars)", ACCENT),
             Spacer(0, 3 * mm),
-            _line(self.months, scores, (-100, 100, 50), "Recommend score", WARM),
+            line_chart(WIDTH, self.months, scores, (-100, 100, 50), "Recommend score", WARM),
         ]
 
     def returning_chart(self) -> Drawing:
@@ -341,7 +342,7 @@ class _Writer:
             None if f.returning_share is None else round(f.returning_share * 100, 1)
             for f in self.report.customers
         ]
-        return _line(self.months, shares, (0, 100, 25), "Returning share (%)", ACCENT)
+        return line_chart(WIDTH, self.months, shares, (0, 100, 25), "Returning share (%)", ACCENT)
 
     # --- Tables ---------------------------------------------------------------------------
 
@@ -437,166 +438,3 @@ class _Writer:
             )
         )
         return table
-
-
-def _drawing(width: float, height: float) -> Drawing:
-    drawing = Drawing(width, height)
-    # A drawing starts in Helvetica, which would be named (not embedded) on every page.
-    drawing.initialFontName = fonts.face(fonts.BODY)
-    drawing.initialFontSize = 7
-    return drawing
-
-
-def _axis_fonts(chart: Any, size: float = 7) -> None:
-    for labels in (chart.categoryAxis.labels, chart.valueAxis.labels):
-        labels.fontName = fonts.face(fonts.BODY)
-        labels.fontSize = size
-        labels.fillColor = SOFT
-    chart.categoryAxis.strokeColor = LINE
-    chart.valueAxis.strokeColor = None
-    chart.valueAxis.visibleGrid = True
-    chart.valueAxis.gridStrokeColor = HexColor("#DDE6E4")
-    chart.valueAxis.gridStrokeWidth = 0.4
-    chart.categoryAxis.visibleTicks = False
-
-
-def _step(top: float) -> int:
-    """A round step for an axis that reaches `top`: 1, 2, 5, 10, 20, 50 …"""
-    step = 1
-    while top / step > 5:
-        for factor in (2, 2.5, 2):
-            step = int(step * factor)
-            if top / step <= 5:
-                break
-    return step
-
-
-def _bars(
-    months: Sequence[str],
-    series: Sequence[tuple[str, list[int], Color]],
-    *,
-    stacked: bool = False,
-    height: float = 54 * mm,
-) -> Drawing:
-    drawing = _drawing(WIDTH, height)
-    chart = VerticalBarChart()
-    chart.x, chart.y = 12 * mm, 8 * mm
-    chart.width, chart.height = WIDTH - 14 * mm, height - 18 * mm
-    chart.data = [values for _, values, _ in series]
-    chart.categoryAxis.categoryNames = list(months)
-    top = max(
-        [sum(column) for column in zip(*chart.data, strict=True)]
-        if stacked
-        else [v for values in chart.data for v in values] + [0]
-    )
-    step = _step(max(top, 1))
-    chart.valueAxis.valueMin = 0
-    chart.valueAxis.valueMax = max(step, -(-top // step) * step)
-    chart.valueAxis.valueStep = step
-    chart.valueAxis.labelTextFormat = lambda value: f"{value:,.0f}"
-    if stacked:
-        chart.categoryAxis.style = "stacked"
-    chart.barSpacing = 1
-    chart.groupSpacing = 6
-    for index, (_, _, colour) in enumerate(series):
-        chart.bars[index].fillColor = colour
-        chart.bars[index].strokeColor = None
-    _axis_fonts(chart)
-    drawing.add(chart)
-    if not top:
-        drawing.add(_nothing_yet(WIDTH / 2, height / 2, "None yet"))
-    drawing.add(
-        _legend([(name, colour) for name, _, colour in series], WIDTH - 2 * mm, height - 3 * mm)
-    )
-    return drawing
-
-
-def _line(
-    months: Sequence[str],
-    values: Sequence[float | int | None],
-    scale: tuple[int, int, int],
-    title: str,
-    colour: Color,
-    *,
-    height: float = 44 * mm,
-) -> Drawing:
-    width = WIDTH
-    drawing = _drawing(width, height)
-    chart = HorizontalLineChart()
-    chart.x, chart.y = 10 * mm, 8 * mm
-    chart.width, chart.height = width - 12 * mm, height - 18 * mm
-    runs = _runs(values)
-    # One series per unbroken run of months, so a month without answers leaves a gap rather
-    # than a line drawn across it; a run of one month is a dot.
-    chart.data = [
-        [value if index in run else None for index, value in enumerate(values)] for run in runs
-    ] or [[None] * len(values)]
-    chart.categoryAxis.categoryNames = list(months)
-    low, high, step = scale
-    chart.valueAxis.valueMin, chart.valueAxis.valueMax, chart.valueAxis.valueStep = low, high, step
-    chart.joinedLines = 0
-    for index, run in enumerate(runs):
-        chart.lines[index].strokeColor = colour
-        chart.lines[index].strokeWidth = 1.6
-        chart.lines[index].symbol = _dot(colour)
-        chart.lines[index].lineStyle = "joinedLine" if len(run) > 1 else None
-    _axis_fonts(chart)
-    chart.categoryAxis.joinAxisMode = "bottom"  # below a score that can be negative
-    drawing.add(chart)
-    label = String(
-        0, height - 4 * mm, title, fontName=fonts.face(fonts.BOLD), fontSize=7.5, fillColor=SOFT
-    )
-    drawing.add(label)
-    if all(value is None for value in values):
-        drawing.add(_nothing_yet(width / 2, height / 2, "No answers yet"))
-    return drawing
-
-
-def _nothing_yet(x: float, y: float, text: str) -> String:
-    return String(
-        x,
-        y,
-        text,
-        fontName=fonts.face(fonts.ITALIC),
-        fontSize=8,
-        fillColor=SOFT,
-        textAnchor="middle",
-    )
-
-
-def _runs(values: Sequence[float | int | None]) -> list[range]:
-    """The index ranges of unbroken runs of values."""
-    runs: list[range] = []
-    start: int | None = None
-    for index, value in enumerate([*values, None]):
-        if value is not None and start is None:
-            start = index
-        elif value is None and start is not None:
-            runs.append(range(start, index))
-            start = None
-    return runs
-
-
-def _dot(colour: Color) -> Any:
-    from reportlab.graphics.widgets.markers import makeMarker
-
-    marker = makeMarker("FilledCircle")
-    marker.size = 3.2
-    marker.fillColor = colour
-    marker.strokeColor = colour
-    return marker
-
-
-def _legend(items: Sequence[tuple[str, Color]], right: float, top: float) -> Legend:
-    legend = Legend()
-    legend.alignment = "right"
-    legend.x, legend.y = right - 40 * mm, top
-    legend.columnMaximum = 1
-    legend.deltax = 22 * mm
-    legend.dx = legend.dy = 6
-    legend.fontName = fonts.face(fonts.BODY)
-    legend.fontSize = 7.5
-    legend.fillColor = INK
-    legend.strokeColor = None
-    legend.colorNamePairs = [(colour, name) for name, colour in items]
-    return legend
