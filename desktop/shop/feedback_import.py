@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from babel.dates import get_date_format
 from sqlalchemy import select
@@ -134,13 +135,30 @@ def detect_mapping(headers: Sequence[str]) -> ColumnMapping:
     return ColumnMapping(**found)
 
 
-def _rows(csv_text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
+def _reader(csv_text: str) -> Any:
+    """A CSV reader split by comma, else by the semicolon or tab the first line uses (a
+    spreadsheet in a comma-decimal locale saves with semicolons)."""
     text = csv_text.removeprefix("\ufeff")
     first_line = text.split("\n", 1)[0]
     delimiter = ","
     if "," not in first_line:
         delimiter = ";" if ";" in first_line else "\t" if "\t" in first_line else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+
+
+def file_headers(csv_text: str) -> list[str]:
+    """The column titles (the first row that is not blank), split as the import splits them."""
+    try:
+        for cells in _reader(csv_text):
+            if any(cell.strip() for cell in cells):
+                return [strip_safe_prefix(cell) for cell in cells]
+    except csv.Error:
+        pass  # the preview names the line that cannot be read
+    return []
+
+
+def _rows(csv_text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    reader = _reader(csv_text)
     rows: list[tuple[int, list[str]]] = []
     try:
         start = 1

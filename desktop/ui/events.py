@@ -16,7 +16,8 @@ class ShopEvents(QObject):
       pack, the "not seen lately" rules;
     - "vouchers": a voucher issued, redeemed, cancelled or its slip printed;
     - "loyalty": members, points, rewards or the programme's rules;
-    - "segments": the saved customer segments.
+    - "segments": the saved customer segments;
+    - "feedback": feedback recorded or imported, a follow-up's state, notes or goodwill voucher.
     """
 
     changed = Signal(str)

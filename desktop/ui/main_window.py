@@ -71,6 +71,12 @@ PAGES = (
         "VouchersPage",
     ),
     PageSpec(
+        "Feedback",
+        QStyle.StandardPixmap.SP_MessageBoxInformation,
+        "desktop.ui.feedback_page",
+        "FeedbackPage",
+    ),
+    PageSpec(
         "Loyalty",
         QStyle.StandardPixmap.SP_DialogYesButton,
         "desktop.ui.loyalty_page",
