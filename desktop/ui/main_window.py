@@ -40,6 +40,7 @@ class PageSpec:
 
 # Pages are imported and built on first visit, so start-up pays only for the first one.
 PAGES = (
+    PageSpec("Today", QStyle.StandardPixmap.SP_ComputerIcon, "desktop.ui.today_page", "TodayPage"),
     PageSpec(
         "Customers",
         QStyle.StandardPixmap.SP_DirHomeIcon,
@@ -213,7 +214,11 @@ class MainWindow(QMainWindow):
             customer.connect(self.show_customer)
         other_page = getattr(widget, "open_page_requested", None)
         if other_page is not None:
-            other_page.connect(lambda title: self.show_page(self.page_index(title)))
+            other_page.connect(self.show_page_titled)
+
+    def show_page_titled(self, title: str) -> None:
+        if title in self.page_titles():
+            self.show_page(self.page_index(title))
 
     def show_page(self, index: int) -> None:
         if index < 0 or self._shop is None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCharts import QChartView
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QDialog, QLineEdit
 from pytestqt.qtbot import QtBot
@@ -27,6 +28,7 @@ def _window(qtbot: QtBot, shop: ShopDatabase) -> MainWindow:
 def test_every_sidebar_page_opens_a_real_page(qtbot: QtBot, shop: ShopDatabase) -> None:
     window = _window(qtbot, shop)
     assert window.page_titles() == [
+        "Today",
         "Customers",
         "Purchases",
         "Not seen lately",
@@ -41,8 +43,12 @@ def test_every_sidebar_page_opens_a_real_page(qtbot: QtBot, shop: ShopDatabase) 
         assert window.stack.currentIndex() == index
         page = window.stack.currentWidget()
         assert page is window.page(index)
-        shown = page.findChildren(QLineEdit) + page.findChildren(QAbstractItemView)
-        assert shown, f"page {index} shows no fields and no lists"
+        shown = [
+            *page.findChildren(QLineEdit),
+            *page.findChildren(QAbstractItemView),
+            *page.findChildren(QChartView),
+        ]
+        assert shown, f"page {index} shows no fields, lists or charts"
 
 
 def test_ctrl_f_puts_the_cursor_in_customer_search(qtbot: QtBot, shop: ShopDatabase) -> None:
@@ -51,7 +57,7 @@ def test_ctrl_f_puts_the_cursor_in_customer_search(qtbot: QtBot, shop: ShopDatab
     window = _window(qtbot, shop)
     window.sidebar.setCurrentRow(2)
     qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
-    assert window.stack.currentIndex() == 0
+    assert window.stack.currentIndex() == window.page_index("Customers")
     focused = QApplication.focusWidget()
     assert isinstance(focused, QLineEdit)
     assert "search" in focused.placeholderText().lower()
