@@ -1,4 +1,5 @@
-"""The `feedback import` and `report` commands.
+"""The `feedback import` and `report` commands (and `feedback send-requests`, from
+cli_feedback_requests).
 
 `python main.py feedback import FILE.csv --db PATH [--dry-run]` brings in an online form's
 responses; `python main.py report --db PATH [--month YYYY-MM] --out FILE.pdf` writes the monthly
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop.cli_common import db_argument, existing_shop_location
+from desktop.cli_feedback_requests import add_actions
 
 if TYPE_CHECKING:
     from desktop.shop.feedback_import import ImportPreview, MatchedRow
@@ -39,6 +41,7 @@ def add_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]
         "--dry-run", action="store_true", help="show what would be imported, change nothing"
     )
     importing.set_defaults(handler=import_feedback)
+    add_actions(actions)
 
     report = subparsers.add_parser(
         "report",

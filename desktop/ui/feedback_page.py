@@ -7,12 +7,9 @@ from __future__ import annotations
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -24,11 +21,13 @@ from desktop.ui.feedback_dialog import RecordFeedbackDialog
 from desktop.ui.feedback_follow_ups import FollowUpsView
 from desktop.ui.feedback_import_dialog import ImportFeedbackDialog
 from desktop.ui.feedback_list import CUSTOMER, FeedbackTableModel
+from desktop.ui.feedback_requests_panel import FeedbackRequestsPanel
 from desktop.ui.feedback_satisfaction import SatisfactionView
+from desktop.ui.list_view import list_view
 from desktop.ui.redeem_box import GOOD_COLOUR
 
 REFRESHED_BY = ("feedback", "purchases", "customers", "vouchers")
-FOLLOW_UPS, ALL_FEEDBACK, SATISFACTION = range(3)
+FOLLOW_UPS, ALL_FEEDBACK, SATISFACTION, ASKING = range(4)
 
 
 class FeedbackPage(QWidget):
@@ -65,24 +64,16 @@ class FeedbackPage(QWidget):
         self.follow_ups = FollowUpsView(shop, events)
         self.follow_ups.show_customer.connect(self.show_customer_requested)
         self.model = FeedbackTableModel(shop, self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((0, 100), (1, 180), (2, 100), (3, 130), (4, 110)):
-            self.table.setColumnWidth(column, width)
+        widths = {0: 100, 1: 180, 2: 100, 3: 130, 4: 110}
+        self.table = list_view(self.model, stretch=(5,), widths=widths)
         self.table.doubleClicked.connect(self._double_clicked)
         self.satisfaction = SatisfactionView(shop)
+        self.asking = FeedbackRequestsPanel(shop, events)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.follow_ups, "&Follow-ups")
         self.tabs.addTab(self.table, "&All feedback")
         self.tabs.addTab(self.satisfaction, "&Satisfaction")
+        self.tabs.addTab(self.asking, "Asking by &email")
         self.tabs.currentChanged.connect(lambda _index: self.refresh())
 
         bar = QHBoxLayout()
@@ -112,8 +103,10 @@ class FeedbackPage(QWidget):
             self.follow_ups.refresh()
         elif tab == ALL_FEEDBACK:
             self.model.refresh()
-        else:
+        elif tab == SATISFACTION:
             self.satisfaction.refresh()
+        else:
+            self.asking.refresh()
 
     def _shop_changed(self, what: str) -> None:
         if what not in REFRESHED_BY:

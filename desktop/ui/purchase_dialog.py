@@ -42,6 +42,7 @@ from desktop.shop.errors import DuplicateReference, InvalidInput, NotFound, Shop
 from desktop.shop.money import parse_amount, to_input_text
 from desktop.shop.purchases import CHANNELS, MAX_QUANTITY, PurchaseInput, record_purchase
 from desktop.shop.settings import get_profile
+from desktop.shop.till_rewards import record_with_reward
 from desktop.store.shopfile import ShopDatabase
 from desktop.ui.customer_picker import ENTER_KEYS, NEW_FIELDS, CustomerPicker
 from desktop.ui.events import ShopEvents
@@ -49,6 +50,7 @@ from desktop.ui.events import ShopEvents
 # Re-exported for the loyalty screens that still import them from here.
 from desktop.ui.inline_errors import error_label, show_message
 from desktop.ui.purchase_table import EntryLine, PurchaseLinesModel
+from desktop.ui.reward_discount import RewardDiscountBox
 
 DETAIL_FIELDS = ("reference", "date", "note", "channel")
 
@@ -99,13 +101,16 @@ class PurchaseDialog(QDialog):
 
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(keys), self, self.save)
-        self.picker.chosen.connect(self._focus_item)
+        self.picker.chosen.connect(self._customer_chosen)
+        self.picker.search.textEdited.connect(lambda _text: self.reward.set_customer(None))
+        self.reward.changed.connect(self._update_total)
         self.lines.problem.connect(lambda message: show_message(self.lines_error, message))
         for signal in (self.lines.rowsInserted, self.lines.rowsRemoved, self.lines.dataChanged):
             signal.connect(self._update_total)
         self._update_total()
         if customer_id is not None:
             self.picker.preselect(customer_id)
+            self.reward.set_customer(customer_id)
             self.item.setFocus()
         else:
             self.picker.search.setFocus()
@@ -157,6 +162,7 @@ class PurchaseDialog(QDialog):
         self.total_label.setFont(font)
         hint = QLabel("F2 changes a line's quantity or price · Delete removes the selected line")
         hint.setEnabled(False)
+        self.reward = RewardDiscountBox(self.shop)
 
         self.items_box = QGroupBox("Items")
         entry = QHBoxLayout()
@@ -174,6 +180,7 @@ class PurchaseDialog(QDialog):
         box.addWidget(self.entry_error)
         box.addWidget(self.table, 1)
         box.addWidget(self.lines_error)
+        box.addWidget(self.reward)
         box.addLayout(footer)
 
     def _build_details(self) -> QGroupBox:
@@ -223,11 +230,22 @@ class PurchaseDialog(QDialog):
         checked = self.channels.checkedButton()
         return str(checked.property("channel")) if checked else "in_shop"
 
-    def _focus_item(self) -> None:
+    def _customer_chosen(self) -> None:
+        choice = self.picker.choice()
+        self.reward.set_customer(choice.customer_id if choice is not None else None)
         self.item.setFocus()
 
     def _update_total(self) -> None:
-        self.total_label.setText(f"Total {self.lines.money(self.lines.total())}")
+        total = self.lines.total()
+        offer = self.reward.applied
+        if offer is None:
+            self.total_label.setText(f"Total {self.lines.money(total)}")
+            return
+        off = offer.discount(total)
+        self.total_label.setText(
+            f"Total {self.lines.money(total)} − {self.lines.money(off)} reward "
+            f"= {self.lines.money(total - off)}"
+        )
 
     # Keys: Enter moves along the entry row; the completer's list must not swallow it.
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -365,7 +383,12 @@ class PurchaseDialog(QDialog):
                 if choice.new_customer is not None:
                     customer = create_customer(session, choice.new_customer)
                     purchase_input.customer_id = customer.id
-                purchase = record_purchase(session, purchase_input)
+                if self.reward.applied is not None and self.reward.account is not None:
+                    purchase, _ = record_with_reward(
+                        session, purchase_input, self.reward.account, self.reward.applied.reward_id
+                    )
+                else:
+                    purchase = record_purchase(session, purchase_input)
                 self.saved_reference, self.saved_id = purchase.reference, purchase.id
         except Exception as error:
             message = describe_error(error)
@@ -375,6 +398,9 @@ class PurchaseDialog(QDialog):
             return
         self.events.changed.emit("purchases")
         self.events.changed.emit("customers")
+        if self.reward.applied is not None:
+            self.events.changed.emit("loyalty")
+            self.events.changed.emit("vouchers")
         self.accept()
 
     def _show_error(self, error: BaseException, message: str) -> None:

@@ -14,8 +14,12 @@ from sqlalchemy import func, select
 
 from desktop.shop.catalogue import add_category, add_product
 from desktop.shop.customers import CustomerDetails, create_customer, get_customer
+from desktop.shop.loyalty_ledger import account_for_customer, adjust_points, member_balance
+from desktop.shop.loyalty_members import enrol
 from desktop.shop.purchases import LineInput, PurchaseInput, record_purchase
+from desktop.shop.rewards import RewardInput, add_reward, list_rewards
 from desktop.store.models import Customer, Purchase
+from desktop.store.models_loyalty import LoyaltyEntry
 from desktop.store.shopfile import ShopDatabase
 from desktop.ui.events import ShopEvents
 from desktop.ui.purchase_dialog import PurchaseDialog
@@ -379,3 +383,92 @@ def test_a_sale_typed_in_later_keeps_its_own_time(
     expected = datetime.fromtimestamp(yesterday_noon.toSecsSinceEpoch(), UTC)
     assert purchase.purchased_at == expected
     assert purchase.purchased_at.astimezone().strftime("%H:%M") == "12:15"
+
+
+def _member_with_points(shop: ShopDatabase, name: str, points: int) -> int:
+    """A loyalty member with `points`, and a £5-off reward for 500 in the catalogue."""
+    with shop.write() as session:
+        customer = session.scalars(select(Customer).where(Customer.name == name)).one()
+        account = enrol(session, customer.id)
+        if points:
+            adjust_points(session, account.id, points, "Points from the old paper cards")
+        if not list_rewards(session):
+            add_reward(session, RewardInput("Fiver off", 500, "amount", amount=500))
+            add_reward(session, RewardInput("Free teapot", 400, "free_item", amount=2400))
+        return customer.id
+
+
+def test_a_member_uses_a_reward_on_the_sale_and_pays_with_points_once(
+    qtbot: QtBot,
+    counter: ShopDatabase,
+    open_dialog: Callable[..., tuple[PurchaseDialog, list[str]]],
+) -> None:
+    zoe = _member_with_points(counter, "Zoë Ó'Brien", 600)
+    dialog, seen = open_dialog(customer_id=zoe)
+    # Only money off is offered at the till: the free item is a voucher from the Loyalty page.
+    assert [button.text() for button in dialog.reward.buttons] == [
+        "Use reward: £5.00 off (500 points)"
+    ]
+    _typed(qtbot, "POT-1")
+
+    dialog.reward.buttons[0].click()
+    assert "Take £5.00 off this purchase for 500 points?" in dialog.reward.text.text()
+    assert dialog.total_label.text() == "Total £24.00"  # not until confirmed
+    dialog.reward.buttons[0].click()  # "Yes, use it"
+    assert dialog.total_label.text() == "Total £24.00 − £5.00 reward = £19.00"
+    _key(qtbot, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+
+    assert dialog.result() == PurchaseDialog.DialogCode.Accepted
+    assert {"loyalty", "vouchers"} <= set(seen)
+    [purchase] = _purchases(counter)
+    assert (purchase.total, purchase.discount) == (1900, 500)
+    with counter.read() as session:
+        assert member_balance(session, zoe) == 600 - 500 + 19  # £19 paid earns 19 points
+        redeemed = select(func.count(LoyaltyEntry.id)).where(LoyaltyEntry.kind == "redeem")
+        assert session.scalar(redeemed) == 1
+
+
+def test_a_member_short_of_points_is_not_offered_a_reward(
+    qtbot: QtBot,
+    counter: ShopDatabase,
+    open_dialog: Callable[..., tuple[PurchaseDialog, list[str]]],
+) -> None:
+    _member_with_points(counter, "Zoë Ó'Brien", 600)
+    dmitry = _member_with_points(counter, "Дмитрий Иванов", 120)
+    dialog, _ = open_dialog()
+
+    _typed(qtbot, "Дмитрий")
+    assert "Дмитрий" in dialog.picker.summary.text()
+    assert not dialog.reward.isVisible()
+    assert dialog.reward.offers == []
+    _typed(qtbot, TEA_CODE)
+    _key(qtbot, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+
+    [purchase] = _purchases(counter)
+    assert (purchase.total, purchase.discount) == (450, 0)
+    with counter.read() as session:
+        assert member_balance(session, dmitry) == 120 + 4
+
+
+def test_a_reward_changed_at_another_till_records_nothing(
+    qtbot: QtBot,
+    counter: ShopDatabase,
+    open_dialog: Callable[..., tuple[PurchaseDialog, list[str]]],
+) -> None:
+    zoe = _member_with_points(counter, "Zoë Ó'Brien", 600)
+    dialog, _ = open_dialog(customer_id=zoe)
+    _typed(qtbot, "POT-1")
+    dialog.reward.buttons[0].click()
+    dialog.reward.buttons[0].click()
+    with counter.write() as session:  # the other till spends some of Zoë's points meanwhile
+        account = account_for_customer(session, zoe)
+        assert account is not None
+        adjust_points(session, account.id, -200, "Redeemed at the other till")
+
+    _key(qtbot, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+
+    assert dialog.isVisible()
+    assert "another till" in dialog.form_error.text()
+    assert _purchases(counter) == []
+    with counter.read() as session:
+        assert member_balance(session, zoe) == 400
