@@ -123,3 +123,8 @@ class PasswordStore:
             keyring.delete_password(KEYRING_SERVICE, settings.account)
         except KeyringError:  # nothing stored, or no keyring to store in
             return
+
+
+# The app's one store: where the computer has no keyring, a password typed once (Settings →
+# Email, or when sending) stays in this store's memory for every screen that sends.
+PASSWORDS = PasswordStore()

@@ -360,6 +360,16 @@ def campaign_template(campaign: Campaign) -> Template:
     return Template(campaign.subject, campaign.body_text, campaign.body_html)
 
 
+def preview_customer_id(session: Session) -> int | None:
+    """The customer with an email address seen most recently: someone real to preview with."""
+    return session.scalar(
+        select(Customer.id)
+        .where(Customer.email.is_not(None), Customer.email != "")
+        .order_by(Customer.last_seen_at.desc().nulls_last(), Customer.id.desc())
+        .limit(1)
+    )
+
+
 def preview_values(
     session: Session, customer_id: int, voucher: VoucherTerms | None = None
 ) -> dict[str, str]:

@@ -17,6 +17,9 @@ class ShopEvents(QObject):
     - "vouchers": a voucher issued, redeemed, cancelled or its slip printed;
     - "loyalty": members, points, rewards or the programme's rules;
     - "segments": the saved customer segments;
+    - "campaigns": a campaign made, its vouchers issued, its emails sent, its post printed or
+      its mailing list exported;
+    - "unsubscribes": someone asked not to be contacted (also sent as "customers");
     - "feedback": feedback recorded or imported, a follow-up's state, notes or goodwill voucher.
     """
 

@@ -35,7 +35,7 @@ from desktop.mail.feedback_requests import (
     send_due_feedback_requests,
     sending_problems,
 )
-from desktop.mail.smtp_settings import PasswordStore
+from desktop.mail.smtp_settings import PASSWORDS
 from desktop.shop.campaigns import Template, sender
 from desktop.shop.errors import InvalidInput
 from desktop.shop.feedback_asking import (
@@ -85,7 +85,7 @@ class FeedbackRequestsPanel(QWidget):
         super().__init__(parent)
         self.shop = shop
         self.events = events
-        self.passwords = PasswordStore()
+        self.passwords = PASSWORDS
         self.worker: workers.Worker | None = None
         self._sample: dict[str, str] = {}
         self._shop_email = ""

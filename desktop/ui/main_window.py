@@ -72,6 +72,12 @@ PAGES = (
         "VouchersPage",
     ),
     PageSpec(
+        "Campaigns",
+        QStyle.StandardPixmap.SP_ArrowForward,
+        "desktop.ui.campaigns_page",
+        "CampaignsPage",
+    ),
+    PageSpec(
         "Feedback",
         QStyle.StandardPixmap.SP_MessageBoxInformation,
         "desktop.ui.feedback_page",

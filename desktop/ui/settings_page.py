@@ -36,8 +36,10 @@ from desktop.shop.settings import (
 )
 from desktop.store.shopfile import ShopDatabase
 from desktop.ui.catalogue_editor import CatalogueEditor
+from desktop.ui.email_settings import EmailSettingsTab
 from desktop.ui.events import ShopEvents
 from desktop.ui.inline_errors import error_label, show_message
+from desktop.ui.unsubscribes import UnsubscribesTab
 
 PREVIEW_SIZE = (200, 110)
 
@@ -291,9 +293,13 @@ class SettingsPage(QWidget):
         profile_layout.addStretch(1)
 
         self.catalogue = CatalogueEditor(shop, events)
+        self.email = EmailSettingsTab(shop, events)
+        self.unsubscribes = UnsubscribesTab(shop, events)
         self.tabs = QTabWidget()
         self.tabs.addTab(profile_tab, "Shop details")
         self.tabs.addTab(self.catalogue, "Catalogue")
+        self.tabs.addTab(self.email, "Email")
+        self.tabs.addTab(self.unsubscribes, "Unsubscribes")
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
         self.reload()
@@ -303,6 +309,8 @@ class SettingsPage(QWidget):
         if not self._unsaved:
             self.reload()
         self.catalogue.reload()
+        self.email.reload()
+        self.unsubscribes.reload()
 
     def reload(self) -> None:
         with self.shop.read() as session:

@@ -34,6 +34,7 @@ def test_every_sidebar_page_opens_a_real_page(qtbot: QtBot, shop: ShopDatabase) 
         "Not seen lately",
         "Today's parcels",
         "Vouchers",
+        "Campaigns",
         "Feedback",
         "Loyalty",
         "Settings",

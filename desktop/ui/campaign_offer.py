@@ -1,0 +1,159 @@
+"""A campaign's welcome-back offer: the voucher each customer it reaches gets (a percentage or
+an amount off, a minimum spend, valid for so many days from the day it is issued).
+
+The offer is kept with the campaign through the shop's settings, so the vouchers issued later
+by email, post or a mailing list all carry the terms chosen when the campaign was made.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from datetime import date, timedelta
+
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QRadioButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.orm import Session
+
+from desktop.shop.campaigns import set_setting_text, setting_text
+from desktop.shop.errors import InvalidInput
+from desktop.shop.money import format_money, parse_amount
+from desktop.shop.settings import ShopProfile
+from desktop.shop.vouchers import MAX_VALIDITY_DAYS, VoucherTerms, check_terms, describe_value
+from desktop.store.models import Voucher
+from desktop.ui.inline_errors import error_label, show_message, with_error
+
+OFFER_KEY = "campaigns.offer.{}"
+
+
+@dataclass(frozen=True)
+class Offer:
+    """The voucher terms a campaign hands out; exactly one of percent and amount is set."""
+
+    percent: int | None = None
+    amount: int | None = None
+    min_spend: int = 0
+    days: int = 90
+
+    def terms(self, campaign_name: str, today: date | None = None) -> VoucherTerms:
+        """The terms for vouchers issued today (they expire `days` from now)."""
+        return VoucherTerms(
+            kind="welcome_back",
+            percent=self.percent,
+            amount=self.amount,
+            min_spend=self.min_spend,
+            expires_on=(today or date.today()) + timedelta(days=self.days),
+            reason=f"Campaign: {campaign_name}",
+        )
+
+    def describe(self, profile: ShopProfile) -> str:
+        """'10% off, on £20.00 or more, valid 60 days'."""
+        sample = Voucher(percent=self.percent, amount=self.amount, currency=profile.currency)
+        words = describe_value(sample, profile.locale)
+        if self.min_spend:
+            spend = format_money(self.min_spend, profile.currency, profile.locale)
+            words += f", on {spend} or more"
+        return f"{words}, valid {self.days} days"
+
+
+def save_offer(session: Session, campaign_id: int, offer: Offer | None) -> None:
+    text = "null" if offer is None else json.dumps(asdict(offer))
+    set_setting_text(session, OFFER_KEY.format(campaign_id), text)
+
+
+def load_offer(session: Session, campaign_id: int) -> Offer | None:
+    text = setting_text(session, OFFER_KEY.format(campaign_id))
+    stored = json.loads(text) if text else None
+    return Offer(**stored) if isinstance(stored, dict) else None
+
+
+class OfferEditor(QWidget):
+    """Whether to include a voucher, and its terms; problems show under the terms."""
+
+    def __init__(self, profile: ShopProfile, usual_days: int, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.profile = profile
+        self.include = QCheckBox("&Include a welcome-back voucher for each customer")
+        self.include.setChecked(True)
+        self.by_percent = QRadioButton("Percentage")
+        self.by_amount = QRadioButton("Amount")
+        self.by_percent.setChecked(True)
+        group = QButtonGroup(self)
+        group.addButton(self.by_percent)
+        group.addButton(self.by_amount)
+        self.percent = QSpinBox()
+        self.percent.setRange(1, 100)
+        self.percent.setValue(10)
+        self.percent.setSuffix(" % off")
+        self.amount = QLineEdit()
+        self.amount.setPlaceholderText("e.g. 5.00")
+        self.amount.setMaximumWidth(110)
+        self.amount.textEdited.connect(lambda _text: self.by_amount.setChecked(True))
+        self.min_spend = QLineEdit()
+        self.min_spend.setPlaceholderText("none")
+        self.min_spend.setMaximumWidth(110)
+        self.days = QSpinBox()
+        self.days.setRange(1, MAX_VALIDITY_DAYS)
+        self.days.setValue(usual_days)
+        self.days.setSuffix(" days from issue")
+        self.days.setMaximumWidth(200)
+        self.problem = error_label()
+
+        value = QHBoxLayout()
+        value.addWidget(self.by_percent)
+        value.addWidget(self.percent)
+        value.addSpacing(12)
+        value.addWidget(self.by_amount)
+        value.addWidget(self.amount)
+        value.addWidget(QLabel("off"))
+        value.addStretch(1)
+        self.details = QWidget()
+        form = QFormLayout(self.details)
+        form.setContentsMargins(24, 0, 0, 0)
+        form.addRow("Value", value)
+        form.addRow("Minimum spend", self.min_spend)
+        form.addRow("Valid for", self.days)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.include)
+        layout.addWidget(with_error(self.details, self.problem))
+        self.include.toggled.connect(self.details.setEnabled)
+
+    def _money(self, text: str, field: str) -> int | None:
+        if not text.strip():
+            return None
+        return parse_amount(text, self.profile.currency, field, self.profile.locale)
+
+    def offer(self) -> Offer | None:
+        """The offer as typed (None: no voucher); InvalidInput, also shown here, if it can't
+        make a voucher."""
+        show_message(self.problem, "")
+        if not self.include.isChecked():
+            return None
+        try:
+            amount = (
+                self._money(self.amount.text(), "value") if self.by_amount.isChecked() else None
+            )
+            if self.by_amount.isChecked() and amount is None:
+                raise InvalidInput("value", "Enter the amount off, like 5.00.")
+            offer = Offer(
+                percent=self.percent.value() if self.by_percent.isChecked() else None,
+                amount=amount,
+                min_spend=self._money(self.min_spend.text(), "minimum spend") or 0,
+                days=self.days.value(),
+            )
+            check_terms(offer.terms(""))
+        except InvalidInput as error:
+            show_message(self.problem, str(error))
+            raise
+        return offer
