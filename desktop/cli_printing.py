@@ -164,6 +164,7 @@ def _write_pdf(out: Path, render: Callable[[BinaryIO], int]) -> int:
 def _print_inserts(args: argparse.Namespace) -> int:
     from desktop.printing import render_inserts
     from desktop.printing.layouts import get_layout
+    from desktop.shop.guides import care_cards_for_purchases
     from desktop.shop.insert_options import insert_options
     from desktop.shop.inserts import (
         mark_inserts_printed,
@@ -199,6 +200,7 @@ def _print_inserts(args: argparse.Namespace) -> int:
                     r.purchase_id for r in rows if args.include_printed or not r.insert_printed_at
                 ]
             batch = prepare_inserts(session, ids, options=options)
+            cards = care_cards_for_purchases(session, batch.purchase_ids)
             branding = shop_branding(session)
         if not batch.inserts:
             when = "today" if args.since is None else f"since {args.since:%d %B %Y}"
@@ -207,7 +209,12 @@ def _print_inserts(args: argparse.Namespace) -> int:
         pages = _write_pdf(
             args.out,
             lambda out: render_inserts(
-                batch.inserts, branding, out, layout=options.layout, colour=options.colour
+                batch.inserts,
+                branding,
+                out,
+                layout=options.layout,
+                colour=options.colour,
+                care_cards=cards,
             ),
         )
         with shop.write() as session:
@@ -217,7 +224,8 @@ def _print_inserts(args: argparse.Namespace) -> int:
     finally:
         shop.close()
     count = len(batch.inserts)
-    print(f"Wrote {_plural(count, 'insert')} ({_plural(pages, 'page')}) to {args.out}")
+    with_cards = f" and {_plural(len(cards), 'care card')}" if cards else ""
+    print(f"Wrote {_plural(count, 'insert')}{with_cards} ({_plural(pages, 'page')}) to {args.out}")
     return 0
 
 

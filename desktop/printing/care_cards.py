@@ -66,7 +66,7 @@ def render_care_cards(
 
     The title is set in the handwritten face unless `handwritten_title` is False.
     `progress(done, total)` is called after each card; if it raises, nothing is written."""
-    pictures = _Pictures()
+    pictures = Pictures()
 
     def design(card: CareCard, kit: Kit, width: float, height: float | None) -> Block:
         return design_care_card(card, kit, width, height, pictures, handwritten_title)
@@ -89,7 +89,7 @@ def design_care_card(
     kit: Kit,
     width: float,
     height: float | None,
-    pictures: _Pictures,
+    pictures: Pictures,
     handwritten_title: bool = True,
 ) -> Block:
     """The card for `card`, set as loosely as fits `height` (None: any height, on a roll)."""
@@ -236,7 +236,7 @@ class _Picture:
         self.reader = ImageReader(image)
 
 
-class _Pictures:
+class Pictures:
     """Each guide's picture decoded once per document (a batch repeats the same few guides);
     ReportLab then embeds one copy of each however many cards show it."""
 

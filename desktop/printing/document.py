@@ -70,17 +70,38 @@ def render(
     """Every item as a piece on the layout's pages, written to `out`; returns the page count."""
     if not items:
         raise NothingToPrint(nothing)
-    chosen = get_layout(layout)
     buffer = io.BytesIO()
-    canvas = Canvas(
-        buffer,
-        pagesize=(chosen.page_width, chosen.page_height or chosen.page_width),
-        # Not Helvetica: each page names its starting font, and that one would not be embedded.
-        initialFontName=fonts.face(fonts.BODY),
-    )
+    canvas = new_canvas(buffer, title, branding)
+    pages = place(canvas, items, design, branding, layout=layout, colour=colour, progress=progress)
+    finish(canvas, buffer, out)
+    return pages
+
+
+def new_canvas(buffer: BinaryIO, title: str, branding: ShopBranding) -> Canvas:
+    """A canvas for one document; `place` sizes its pages."""
+    # Not Helvetica: each page names its starting font, and that one would not be embedded.
+    canvas = Canvas(buffer, initialFontName=fonts.face(fonts.BODY))
     canvas.setTitle(title)
     canvas.setAuthor(branding.name)
     canvas.setCreator("Aftercare")
+    return canvas
+
+
+def place(
+    canvas: Canvas,
+    items: Sequence[Item],
+    design: Designer[Item],
+    branding: ShopBranding,
+    *,
+    layout: str,
+    colour: bool,
+    progress: Progress | None,
+    done: int = 0,
+    total: int | None = None,
+) -> int:
+    """Lay `items` out on `layout`'s pages of `canvas`, from a fresh page; returns the page
+    count. Progress counts from `done` of `total` (several kinds in one document)."""
+    chosen = get_layout(layout)
     kit = Kit(canvas, chosen, colour, branding)
     content_width = chosen.piece_width - 2 * chosen.inset
     pages = 0
@@ -92,12 +113,12 @@ def render(
             block = design(item, kit, content_width, None)
             content_height = block.measure(content_width)
             page_height = content_height + 2 * chosen.inset
-            canvas.setPageSize((chosen.page_width, page_height))
         else:
             content_height = chosen.piece_height - 2 * chosen.inset
             block = design(item, kit, content_width, content_height)
             page_height = chosen.page_height or chosen.piece_height
         if slot == 0:
+            canvas.setPageSize((chosen.page_width, page_height))
             pages += 1
             if chosen.crop_marks:
                 canvas.setStrokeColor(kit.palette.line)
@@ -107,11 +128,15 @@ def render(
         top = bottom + page_height if chosen.piece_height is None else bottom + chosen.piece_height
         block.draw(canvas, left + chosen.inset, top - chosen.inset, content_width, content_height)
         if progress is not None:
-            progress(index + 1, len(items))
+            progress(done + index + 1, total or len(items))
+    return pages
+
+
+def finish(canvas: Canvas, buffer: io.BytesIO, out: BinaryIO | Path) -> None:
+    """End the last page and hand the whole PDF to `out`."""
     canvas.showPage()
     canvas.save()
     write_pdf(buffer.getvalue(), out)
-    return pages
 
 
 def write_pdf(data: bytes, out: BinaryIO | Path) -> None:

@@ -1,9 +1,11 @@
-"""Thank-you inserts: a personal card for each parcel, designed like a boutique's note."""
+"""Thank-you inserts: a personal card for each parcel, designed like a boutique's note, and the
+A6 care cards that go in the same parcels, printed after them in the same document."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
@@ -12,11 +14,22 @@ from reportlab.lib.units import mm
 from desktop.printing import fonts
 from desktop.printing.blocks import Block, Columns, Line, Ornament, Qr, Space, Stack, Text
 from desktop.printing.branding import footer, masthead
+from desktop.printing.care_cards import Pictures, design_care_card
 from desktop.printing.coupon import coupon
-from desktop.printing.document import Kit, Progress, render
+from desktop.printing.document import (
+    Kit,
+    NothingToPrint,
+    Progress,
+    finish,
+    new_canvas,
+    place,
+    render,
+)
+from desktop.printing.layouts import get_layout
 from desktop.printing.text import ELLIPSIS, Align
 
 if TYPE_CHECKING:  # the content classes live beside SQLAlchemy, which printing never needs
+    from desktop.shop.guides import CareCard
     from desktop.shop.inserts import InsertContent, ShopBranding
 
 
@@ -49,11 +62,16 @@ def render_inserts(
     layout: str = "a6",
     colour: bool = True,
     progress: Progress | None = None,
+    care_cards: Sequence[CareCard] = (),
 ) -> int:
     """Write one thank-you card per insert to `out` as a PDF; returns the number of pages.
 
-    `progress(done, total)` is called after each insert; if it raises (Cancel), printing stops,
-    nothing is written and the exception goes on to the caller."""
+    `care_cards` follow the inserts in the same document, one A6 card a page, so one print job
+    puts everything for the parcels in the tray. `progress(done, total)` is called after each
+    piece; if it raises (Cancel), printing stops, nothing is written and the exception goes on
+    to the caller."""
+    if care_cards:
+        return _render_with_cards(inserts, care_cards, branding, out, layout, colour, progress)
     return render(
         inserts,
         design_insert,
@@ -75,6 +93,21 @@ def design_insert(insert: InsertContent, kit: Kit, width: float, height: float |
         card = _card(insert, kit, density, insert.message)
         if card.measure(width) <= height:
             return card
+    if insert.qr_url and insert.guide_url:
+        # Two codes, a voucher and a long letter do not fit (on A6, say): the shop's own code
+        # gives way, as its address is in the footer, while the guide is about what was bought.
+        return design_insert(
+            replace(
+                insert,
+                qr_url=insert.guide_url,
+                qr_caption=insert.guide_caption,
+                guide_url=None,
+                guide_caption="",
+            ),
+            kit,
+            width,
+            height,
+        )
     # Too long even in the smallest type: the message is cut short, ending in "…".
     short, long = 0, len(insert.message)
     while long - short > 1:
@@ -159,14 +192,25 @@ def _letter(insert: InsertContent, kit: Kit, density: Density, message: str) -> 
 
 
 def _details(insert: InsertContent, kit: Kit, density: Density) -> list[Block]:
-    """What was chosen and the link, side by side where there is room, else one above the other."""
+    """What was chosen and the links, side by side where there is room, else one above the other.
+    With two links, the shop's and the guide's pair up under what was chosen."""
     chosen = _chosen(insert.items, kit, density)
-    link = _link(insert, kit) if insert.qr_url else None
-    if chosen is None or link is None:
-        return [block for block in (chosen, link) if block is not None]
-    if kit.layout.piece_width - 2 * kit.layout.inset < 80 * mm:
-        return [chosen, link]
-    return [Columns([(chosen, None), (link, kit.size(47 * mm))], gap=kit.size(4 * mm))]
+    links = [
+        _link(url, caption, kit)
+        for url, caption in (
+            (insert.qr_url, insert.qr_caption),
+            (insert.guide_url, insert.guide_caption),
+        )
+        if url
+    ]
+    narrow = kit.layout.piece_width - 2 * kit.layout.inset < 80 * mm
+    if narrow and len(links) == 2:
+        links = [Stack([links[0], Space(kit.size(2.5 * mm)), links[1]])]
+    if chosen is None or not links or narrow:
+        return [block for block in (chosen, *links) if block is not None]
+    if len(links) == 1:
+        return [Columns([(chosen, None), (links[0], kit.size(47 * mm))], gap=kit.size(4 * mm))]
+    return [chosen, Columns([(link, None) for link in links], gap=kit.size(4 * mm))]
 
 
 def _chosen(items: Sequence[str], kit: Kit, density: Density) -> Block | None:
@@ -186,14 +230,13 @@ def _chosen(items: Sequence[str], kit: Kit, density: Density) -> Block | None:
     return Stack(blocks)
 
 
-def _link(insert: InsertContent, kit: Kit) -> Block:
-    assert insert.qr_url is not None
+def _link(url: str, caption: str, kit: Kit) -> Block:
     size = kit.size(19 * mm)
-    shown = insert.qr_url.removeprefix("https://").removeprefix("http://")
+    shown = url.removeprefix("https://").removeprefix("http://")
     words = Stack(
         [
             Text(
-                insert.qr_caption or "Scan to visit us",
+                caption or "Scan to visit us",
                 kit.style(fonts.BOLD, 7.5, leading_ratio=1.3),
                 kit.paragraphs,
                 3,
@@ -208,7 +251,55 @@ def _link(insert: InsertContent, kit: Kit) -> Block:
         ]
     )
     return Columns(
-        [(Qr(insert.qr_url, size, kit.palette.ink, "left"), size), (words, None)],
+        [(Qr(url, size, kit.palette.ink, "left"), size), (words, None)],
         gap=kit.size(0.5 * mm),
         valign="middle",
     )
+
+
+def _render_with_cards(
+    inserts: Sequence[InsertContent],
+    cards: Sequence[CareCard],
+    branding: ShopBranding,
+    out: BinaryIO | Path,
+    layout: str,
+    colour: bool,
+    progress: Progress | None,
+) -> int:
+    """The inserts on their layout, then the care cards on A6 pages, in one PDF. On a receipt
+    roll the cards follow on the roll: that printer takes no A6 card."""
+    if not inserts:
+        raise NothingToPrint("There are no thank-you inserts to print.")
+    buffer = io.BytesIO()
+    total = len(inserts) + len(cards)
+    pictures = Pictures()
+
+    def card_design(card: CareCard, kit: Kit, width: float, height: float | None) -> Block:
+        return design_care_card(card, kit, width, height, pictures)
+
+    canvas = new_canvas(buffer, "Thank-you inserts and care cards", branding)
+    pages = place(
+        canvas,
+        inserts,
+        design_insert,
+        branding,
+        layout=layout,
+        colour=colour,
+        progress=progress,
+        total=total,
+    )
+    canvas.showPage()
+    card_layout = layout if get_layout(layout).piece_height is None else "a6"
+    pages += place(
+        canvas,
+        cards,
+        card_design,
+        branding,
+        layout=card_layout,
+        colour=colour,
+        progress=progress,
+        done=len(inserts),
+        total=total,
+    )
+    finish(canvas, buffer, out)
+    return pages

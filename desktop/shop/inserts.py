@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from desktop.shop.codes import format_code, new_code
 from desktop.shop.errors import InvalidInput, NotFound
+from desktop.shop.guides import guides_for_purchases
 from desktop.shop.insert_options import QR_CAPTIONS, InsertOptions, QrTarget, insert_options
 
 # Re-exported: desktop.shop.feedback builds its links with it from here.
@@ -28,6 +29,7 @@ from desktop.shop.vouchers import (
     issue_voucher,
 )
 from desktop.store.models import Purchase, PurchaseLine, Voucher
+from desktop.store.models_feedback import Guide
 
 # The made-up purchase a sample insert is for. Its code is made once per run, so a sample that
 # follows the shopkeeper's typing keeps the same code.
@@ -76,6 +78,8 @@ class InsertContent:
     voucher: VoucherContent | None = None
     qr_url: str | None = None  # a link carrying the purchase reference
     qr_caption: str = ""  # "Care tips for your new mug", "Tell us how we did"
+    guide_url: str | None = None  # a second QR: the web page of the guide to what was bought
+    guide_caption: str = ""  # "How to care for it: Leather care"
 
 
 @dataclass(frozen=True)
@@ -162,8 +166,13 @@ def _wording(
     )
 
 
+def guide_caption(title: str) -> str:
+    """The words beside a guide's QR code on an insert."""
+    return f"How to care for it: {title}"
+
+
 def _insert(
-    session: Session, purchase: Purchase, wording: _Wording
+    session: Session, purchase: Purchase, wording: _Wording, guide: Guide | None
 ) -> tuple[InsertContent, Voucher | None]:
     if purchase.voided_at is not None:
         raise InvalidInput(
@@ -178,6 +187,7 @@ def _insert(
         first_name=purchase.customer.name.split()[0] if purchase.customer else "",
         items=[_item(line) for line in purchase.lines],
         day=purchase.purchased_at.astimezone().date(),
+        guide=(guide.title, guide.url) if guide is not None and guide.url else None,
     )
     return content, voucher
 
@@ -190,8 +200,10 @@ def _content(
     first_name: str,
     items: list[str],
     day: date,
+    guide: tuple[str, str] | None = None,
 ) -> InsertContent:
-    """The insert for one purchase (real or made up), its placeholders filled in."""
+    """The insert for one purchase (real or made up), its placeholders filled in; `guide` is the
+    title and web address of the guide to what was bought."""
     profile = wording.profile
     shop_name = profile.name or "our shop"
     values = {
@@ -210,6 +222,11 @@ def _content(
     }
     message = fill_template(wording.template, values, with_voucher=voucher is not None)
     qr_url = _qr_link(wording, reference)
+    qr_caption = QR_CAPTIONS[wording.qr] if qr_url and wording.qr else ""
+    guide_url, guide_words = (guide[1], guide_caption(guide[0])) if guide else (None, "")
+    if qr_url is None and guide_url is not None:
+        # No link of the shop's own on this insert: the guide's takes its place.
+        qr_url, qr_caption, guide_url, guide_words = guide_url, guide_words, None, ""
     return InsertContent(
         reference=reference,
         first_name=first_name,
@@ -219,7 +236,9 @@ def _content(
         items=items,
         voucher=voucher_content(voucher, profile.locale) if voucher else None,
         qr_url=qr_url,
-        qr_caption=QR_CAPTIONS[wording.qr] if qr_url and wording.qr else "",
+        qr_caption=qr_caption,
+        guide_url=guide_url,
+        guide_caption=guide_words,
     )
 
 
@@ -280,8 +299,9 @@ def insert_for_purchase(
 
     With `with_voucher`, the insert carries a voucher for the customer's next purchase, issued in
     this transaction the first time and reused ever after. `qr` links to the shop's website (no
-    code when it has none) or its feedback form, carrying the purchase reference. The seasonal
-    template is worded for `on` (default today)."""
+    code when it has none) or its feedback form, carrying the purchase reference; the guide to
+    what was bought adds a second code to its web page, or is the only one when `qr` gives none.
+    The seasonal template is worded for `on` (default today)."""
     purchase = get_purchase(session, purchase_id)
     wording = _wording(
         session,
@@ -291,7 +311,8 @@ def insert_for_purchase(
         qr=qr,
         on=on,
     )
-    return _insert(session, purchase, wording)[0]
+    guide = guides_for_purchases(session, [purchase.id]).get(purchase.id)
+    return _insert(session, purchase, wording, guide)[0]
 
 
 def _purchases(session: Session, purchase_ids: Sequence[int]) -> list[Purchase]:
@@ -317,7 +338,8 @@ def prepare_inserts(
     on: date | None = None,
 ) -> InsertBatch:
     """The inserts for a batch of purchases with the shop's options (or `options`), issuing the
-    vouchers they carry. Commit before printing: a reprint then reuses those vouchers."""
+    vouchers they carry, each with the QR code of its guide where that has a web page. Commit
+    before printing: a reprint then reuses those vouchers."""
     chosen = options or insert_options(session)
     wording = _wording(
         session,
@@ -329,8 +351,9 @@ def prepare_inserts(
     )
     inserts: list[InsertContent] = []
     voucher_ids: list[int] = []
+    guides = guides_for_purchases(session, purchase_ids)
     for purchase in _purchases(session, purchase_ids):
-        content, voucher = _insert(session, purchase, wording)
+        content, voucher = _insert(session, purchase, wording, guides.get(purchase.id))
         inserts.append(content)
         if voucher is not None:
             voucher_ids.append(voucher.id)

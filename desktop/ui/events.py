@@ -20,6 +20,7 @@ class ShopEvents(QObject):
     - "campaigns": a campaign made, its vouchers issued, its emails sent, its post printed or
       its mailing list exported;
     - "unsubscribes": someone asked not to be contacted (also sent as "customers");
+    - "guides": the care guides and what they are tied to;
     - "feedback": feedback recorded or imported, a follow-up's state, notes or goodwill voucher.
     """
 

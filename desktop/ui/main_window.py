@@ -84,6 +84,12 @@ PAGES = (
         "FeedbackPage",
     ),
     PageSpec(
+        "Guides",
+        QStyle.StandardPixmap.SP_FileDialogContentsView,
+        "desktop.ui.guides_page",
+        "GuidesPage",
+    ),
+    PageSpec(
         "Loyalty",
         QStyle.StandardPixmap.SP_DialogYesButton,
         "desktop.ui.loyalty_page",

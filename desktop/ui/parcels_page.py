@@ -1,5 +1,5 @@
 """Today's parcels: the online and phone orders to pack, their thank-you inserts printed in one
-batch, and a reminder of the little extras that go in every parcel."""
+batch, and a reminder of the little extras that go in every parcel, care cards included."""
 
 from __future__ import annotations
 
@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.printing import LAYOUTS
+from desktop.shop.guides import guides_for_purchases
 from desktop.shop.insert_options import InsertOptions, insert_options
 from desktop.shop.money import format_money
 from desktop.shop.parcels import ParcelRow, extras_to_pack, todays_parcels
@@ -41,7 +42,7 @@ from desktop.ui.insert_settings_dialog import InsertSettingsDialog
 from desktop.ui.print_jobs import BatchPrinter, PrintProgress, RenderedBatch, insert_job, plural
 from desktop.ui.table_models import Index, RowsTableModel
 
-REFRESHED_BY = ("purchases", "customers", "settings")
+REFRESHED_BY = ("purchases", "customers", "settings", "guides", "catalogue")
 PRINTED_COLOUR = "#1b6e3a"
 
 
@@ -52,19 +53,27 @@ def _time(moment: datetime) -> str:
 class ParcelTableModel(RowsTableModel):
     """One day's parcels (a day is a few dozen at most, so it is read whole)."""
 
-    HEADERS = ("Time", "Reference", "Customer", "What they chose", "Total", "Insert")
-    TOTAL, INSERT = 4, 5
+    HEADERS = ("Time", "Reference", "Customer", "What they chose", "Total", "Insert", "Also pack")
+    TOTAL, INSERT, ALSO = 4, 5, 6
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._rows: list[ParcelRow] = []
+        self._cards: dict[int, str] = {}
         self._locale = "en_GB"
         self._day = date.today()
 
-    def set_rows(self, rows: list[ParcelRow], locale: str, day: date) -> None:
+    def set_rows(
+        self, rows: list[ParcelRow], locale: str, day: date, cards: dict[int, str] | None = None
+    ) -> None:
+        """`cards`: the title of the printed care card each purchase gets, by purchase id."""
         self.beginResetModel()
         self._rows, self._locale, self._day = rows, locale, day
+        self._cards = cards or {}
         self.endResetModel()
+
+    def care_card(self, row: ParcelRow) -> str | None:
+        return self._cards.get(row.purchase_id)
 
     def row(self, index: int) -> ParcelRow:
         return self._rows[index]
@@ -113,6 +122,9 @@ class ParcelTableModel(RowsTableModel):
             return row.items
         if column == self.TOTAL:
             return format_money(row.total, row.currency, self._locale)
+        if column == self.ALSO:
+            card = self.care_card(row)
+            return f"Care card: {card}" if card else ""
         return self.insert_state(row)
 
 
@@ -207,7 +219,7 @@ class ParcelsPage(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((0, 60), (1, 90), (2, 170), (4, 80), (5, 150)):
+        for column, width in ((0, 60), (1, 90), (2, 170), (4, 80), (5, 150), (6, 190)):
             self.table.setColumnWidth(column, width)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         self.empty = QLabel()
@@ -280,16 +292,23 @@ class ParcelsPage(QWidget):
         day = self.shown_day()
         with self.shop.read() as session:
             rows = todays_parcels(session, day)
+            guides = guides_for_purchases(session, [row.purchase_id for row in rows])
             locale = get_profile(session).locale
             extras = extras_to_pack(session)
-        self.model.set_rows(rows, locale, day)
+        # A guide with a web page reaches the customer as a QR code on the insert; one without is
+        # printed on a card after the inserts, for the packer to put in.
+        cards = {number: guide.title for number, guide in guides.items() if guide.url is None}
+        self.model.set_rows(rows, locale, day, cards)
         self.extras.set_extras(extras)
         self._stale = False
         when = "Today" if day == date.today() else format_date(day, "EEEE d MMMM", locale=locale)
         self.heading.setText(f"{when}'s parcels" if day == date.today() else f"Parcels, {when}")
         waiting = len(self.unprinted_ids())
         to_print = f"{plural(waiting, 'insert')} to print" if waiting else "every insert printed"
-        self.summary.setText(f"{plural(len(rows), 'parcel')} to pack · {to_print}" if rows else "")
+        with_cards = f" · {plural(len(cards), 'care card')} to pack" if cards else ""
+        self.summary.setText(
+            f"{plural(len(rows), 'parcel')} to pack · {to_print}{with_cards}" if rows else ""
+        )
         none = "today" if day == date.today() else "on this day"
         self.empty.setText(
             f"No online or phone orders {none}.\nParcels appear here as soon as they are recorded."

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QW
 from desktop.errors import describe_error
 from desktop.printing import render_inserts, render_voucher_slips
 from desktop.shop.codes import format_code
+from desktop.shop.guides import CareCard, care_cards_for_purchases
 from desktop.shop.insert_options import InsertOptions
 from desktop.shop.inserts import (
     InsertContent,
@@ -59,12 +60,14 @@ def plural(count: int, noun: str) -> str:
 
 
 def insert_job(shop: ShopDatabase, purchase_ids: Sequence[int], options: InsertOptions) -> Job:
-    """The job that prints these purchases' thank-you inserts, with `options`, as one PDF."""
+    """The job that prints these purchases' thank-you inserts, with `options`, as one PDF; the
+    A6 care cards of guides without a web page follow them in the same document."""
     ids = list(purchase_ids)
 
     def run(progress: workers.Progress) -> RenderedBatch:
         total = 2 * len(ids)
         inserts: list[InsertContent] = []
+        cards: list[CareCard] = []
         voucher_ids: list[int] = []
         # One transaction for the vouchers the inserts carry: Cancel while preparing keeps none.
         # It commits before rendering so another till is never kept waiting by the layout work.
@@ -73,6 +76,7 @@ def insert_job(shop: ShopDatabase, purchase_ids: Sequence[int], options: InsertO
                 progress.report(start, total)
                 batch = prepare_inserts(session, ids[start : start + CHUNK], options=options)
                 inserts += batch.inserts
+                cards += care_cards_for_purchases(session, batch.purchase_ids)
                 voucher_ids += batch.voucher_ids
             branding = shop_branding(session)
         out = io.BytesIO()
@@ -82,10 +86,12 @@ def insert_job(shop: ShopDatabase, purchase_ids: Sequence[int], options: InsertO
             out,
             layout=options.layout,
             colour=options.colour,
-            progress=lambda done, _total: progress.report(len(ids) + done, total),
+            progress=lambda done, pieces: progress.report(len(ids) + done, len(ids) + pieces),
+            care_cards=cards,
         )
+        title = "Thank-you inserts and care cards" if cards else "Thank-you inserts"
         return RenderedBatch(
-            "Thank-you inserts", out.getvalue(), pages, len(inserts), tuple(ids), tuple(voucher_ids)
+            title, out.getvalue(), pages, len(inserts), tuple(ids), tuple(voucher_ids)
         )
 
     return run

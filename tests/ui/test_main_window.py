@@ -36,6 +36,7 @@ def test_every_sidebar_page_opens_a_real_page(qtbot: QtBot, shop: ShopDatabase) 
         "Vouchers",
         "Campaigns",
         "Feedback",
+        "Guides",
         "Loyalty",
         "Settings",
     ]

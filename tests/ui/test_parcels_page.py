@@ -15,7 +15,9 @@ from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit
 from pytestqt.qtbot import QtBot
 
+from desktop.shop.catalogue import add_category, add_product
 from desktop.shop.customers import CustomerDetails, create_customer
+from desktop.shop.guides import GuideInput, create_guide, guide_details, update_guide
 from desktop.shop.insert_options import insert_options, save_insert_options
 from desktop.shop.parcels import set_extras_to_pack, todays_parcels
 from desktop.shop.purchases import LineInput, PurchaseInput, record_purchase
@@ -248,3 +250,43 @@ def test_a_new_parcel_shows_up_when_the_shop_changes(
     events.changed.emit(what)
     assert page.model.rowCount() == 1
     assert page.print_button.text() == "Print 1 unprinted insert"
+
+
+def test_a_parcel_whose_guide_has_no_web_page_gets_a_care_card_in_the_batch(
+    qtbot: QtBot, shop: ShopDatabase
+) -> None:
+    _parcels(shop, NAMES[:1])
+    with shop.write() as session:
+        leather = add_category(session, "Leather").id
+        satchel = add_product(session, "Satchel", 8900, category_id=leather).id
+        guide = create_guide(
+            session,
+            GuideInput("Уход за кожей 👜", "- Wipe with a **damp** cloth", category_ids=[leather]),
+        ).id
+        customer = create_customer(session, CustomerDetails(name="李雷")).id
+        record_purchase(
+            session,
+            PurchaseInput([LineInput("Satchel", 1, 8900, satchel)], customer, channel="phone"),
+        )
+    events = ShopEvents()
+    page = _page(qtbot, shop, events)
+
+    also = [page.model.index(row, page.model.ALSO).data() for row in range(2)]
+    assert also == ["", "Care card: Уход за кожей 👜"]
+    assert "1 care card to pack" in page.summary.text()
+
+    _preview(qtbot, page, page.print_unprinted)
+    batch = page.printer.rendered
+    assert batch is not None and batch.pieces == 2
+    texts = [p.extract_text() for p in PdfReader(io.BytesIO(batch.pdf)).pages]
+    assert len(texts) == 3  # two A6 inserts, then the care card
+    assert "Уход за кожей" in texts[2] and "Wipe with a damp cloth" in texts[2]
+    assert "Dear 李雷," in texts[1] and "Уход за кожей" not in texts[1]
+
+    # Given a web page, the guide goes on the insert as a QR code: no card to pack.
+    with shop.write() as session:
+        details = replace(guide_details(session, guide), url="hollybank.example/leather")
+        update_guide(session, guide, details)
+    events.changed.emit("guides")
+    assert [page.model.index(row, page.model.ALSO).data() for row in range(2)] == ["", ""]
+    assert "care card" not in page.summary.text()
