@@ -25,6 +25,7 @@ from babel.dates import format_date
 from sqlalchemy import and_, func, select, update
 from sqlalchemy.orm import Session
 
+from desktop.shop.campaign_offers import Offer, keep_offer
 from desktop.shop.codes import format_code
 from desktop.shop.errors import InvalidInput, NotFound
 from desktop.shop.inserts import VoucherContent, voucher_content
@@ -32,7 +33,7 @@ from desktop.shop.segments import Definition, check_definition, segment_customer
 from desktop.shop.settings import ShopProfile, get_profile
 from desktop.shop.suppression import suppressed
 from desktop.shop.text import clean_line, clean_text
-from desktop.shop.vouchers import VoucherTerms, describe_value, issue_voucher
+from desktop.shop.vouchers import VoucherTerms, check_terms, describe_value, issue_voucher
 from desktop.store.models import Customer, Purchase, Setting, Voucher, VoucherRedemption, utc_now
 from desktop.store.models_campaigns import Campaign, Contact
 
@@ -149,6 +150,7 @@ class CampaignPlan:
     purpose: str = WIN_BACK
     segment_name: str = ""
     template: Template = DEFAULT_TEMPLATE
+    offer: Offer | None = None  # the welcome-back voucher each customer gets, if any
 
 
 @dataclass
@@ -177,6 +179,9 @@ def create_campaign(session: Session, plan: CampaignPlan) -> Campaign:
         body_text=clean_text(plan.template.text, "email text", max_length=20_000),
         body_html=clean_text(plan.template.html, "email HTML", max_length=100_000),
     )
+    if plan.offer is not None:
+        check_terms(plan.offer.terms(campaign.name))
+    keep_offer(campaign, plan.offer)
     session.add(campaign)
     session.flush()
     return campaign

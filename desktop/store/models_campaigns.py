@@ -25,6 +25,12 @@ class Campaign(Base):
     body_text: Mapped[str] = mapped_column(Text, default="")
     body_html: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    # The welcome-back voucher each customer reached gets (shop/campaign_offers.py); no
+    # offer_days: the campaign gives none.
+    offer_percent: Mapped[int | None] = mapped_column(Integer)
+    offer_amount: Mapped[int | None] = mapped_column(Integer)
+    offer_min_spend: Mapped[int | None] = mapped_column(Integer)
+    offer_days: Mapped[int | None] = mapped_column(Integer)
 
 
 class Contact(Base):

@@ -35,7 +35,7 @@ from desktop.shop.segments import list_segments, segment_definition
 from desktop.shop.settings import get_profile
 from desktop.shop.vouchers import validity_days
 from desktop.store.shopfile import ShopDatabase
-from desktop.ui.campaign_offer import OfferEditor, save_offer
+from desktop.ui.campaign_offer import OfferEditor
 from desktop.ui.customer_format import mute
 from desktop.ui.events import ShopEvents
 from desktop.ui.inline_errors import error_label, fit_height, show_message, with_error
@@ -237,12 +237,11 @@ class NewCampaignDialog(QDialog):
             purpose=str(self.purpose.currentData()),
             segment_name=self.segment.currentText(),
             template=self._template,
+            offer=offer,
         )
         try:
             with self.shop.write() as session:
-                campaign = create_campaign(session, plan)
-                save_offer(session, campaign.id, offer)
-                self.created_id = campaign.id
+                self.created_id = create_campaign(session, plan).id
         except Exception as error:
             self._show_error(error)
             return

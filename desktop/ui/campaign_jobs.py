@@ -12,6 +12,7 @@ from typing import Literal
 from sqlalchemy.orm import Session
 
 from desktop.printing.postcards import render_letters, render_postcards
+from desktop.shop.campaign_offers import Offer, campaign_offer
 from desktop.shop.campaigns import (
     Audience,
     CampaignResults,
@@ -31,7 +32,6 @@ from desktop.shop.mailing_lists import (
 )
 from desktop.store.shopfile import ShopDatabase
 from desktop.ui import workers
-from desktop.ui.campaign_offer import Offer, load_offer
 from desktop.ui.print_jobs import Job, RenderedBatch
 
 Postal = Literal["postcards", "letters"]
@@ -69,7 +69,7 @@ def campaign_state(session: Session, campaign_id: int) -> CampaignState:
     return CampaignState(
         id=campaign.id,
         name=campaign.name,
-        offer=load_offer(session, campaign.id),
+        offer=campaign_offer(campaign),
         to_queue=campaign_audience(session, campaign, "email"),
         by_post=campaign_audience(session, campaign, "post"),
         to_export=campaign_audience(session, campaign, "export"),

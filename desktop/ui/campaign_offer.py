@@ -1,15 +1,6 @@
-"""A campaign's welcome-back offer: the voucher each customer it reaches gets (a percentage or
-an amount off, a minimum spend, valid for so many days from the day it is issued).
-
-The offer is kept with the campaign through the shop's settings, so the vouchers issued later
-by email, post or a mailing list all carry the terms chosen when the campaign was made.
-"""
+"""The welcome-back voucher a new campaign offers, as the shopkeeper sets it up."""
 
 from __future__ import annotations
-
-import json
-from dataclasses import asdict, dataclass
-from datetime import date, timedelta
 
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -23,58 +14,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
-from desktop.shop.campaigns import set_setting_text, setting_text
+from desktop.shop.campaign_offers import Offer
 from desktop.shop.errors import InvalidInput
-from desktop.shop.money import format_money, parse_amount
+from desktop.shop.money import parse_amount
 from desktop.shop.settings import ShopProfile
-from desktop.shop.vouchers import MAX_VALIDITY_DAYS, VoucherTerms, check_terms, describe_value
-from desktop.store.models import Voucher
+from desktop.shop.vouchers import MAX_VALIDITY_DAYS, check_terms
 from desktop.ui.inline_errors import error_label, show_message, with_error
-
-OFFER_KEY = "campaigns.offer.{}"
-
-
-@dataclass(frozen=True)
-class Offer:
-    """The voucher terms a campaign hands out; exactly one of percent and amount is set."""
-
-    percent: int | None = None
-    amount: int | None = None
-    min_spend: int = 0
-    days: int = 90
-
-    def terms(self, campaign_name: str, today: date | None = None) -> VoucherTerms:
-        """The terms for vouchers issued today (they expire `days` from now)."""
-        return VoucherTerms(
-            kind="welcome_back",
-            percent=self.percent,
-            amount=self.amount,
-            min_spend=self.min_spend,
-            expires_on=(today or date.today()) + timedelta(days=self.days),
-            reason=f"Campaign: {campaign_name}",
-        )
-
-    def describe(self, profile: ShopProfile) -> str:
-        """'10% off, on £20.00 or more, valid 60 days'."""
-        sample = Voucher(percent=self.percent, amount=self.amount, currency=profile.currency)
-        words = describe_value(sample, profile.locale)
-        if self.min_spend:
-            spend = format_money(self.min_spend, profile.currency, profile.locale)
-            words += f", on {spend} or more"
-        return f"{words}, valid {self.days} days"
-
-
-def save_offer(session: Session, campaign_id: int, offer: Offer | None) -> None:
-    text = "null" if offer is None else json.dumps(asdict(offer))
-    set_setting_text(session, OFFER_KEY.format(campaign_id), text)
-
-
-def load_offer(session: Session, campaign_id: int) -> Offer | None:
-    text = setting_text(session, OFFER_KEY.format(campaign_id))
-    stored = json.loads(text) if text else None
-    return Offer(**stored) if isinstance(stored, dict) else None
 
 
 class OfferEditor(QWidget):

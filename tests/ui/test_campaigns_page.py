@@ -18,6 +18,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from desktop.mail.smtp_settings import PasswordStore, save_settings
+from desktop.shop.campaign_offers import Offer
 from desktop.shop.campaigns import (
     CampaignPlan,
     Template,
@@ -34,7 +35,6 @@ from desktop.shop.segments import save_segment
 from desktop.shop.settings import ShopProfile, save_profile
 from desktop.store.models import Voucher
 from desktop.store.shopfile import ShopDatabase
-from desktop.ui.campaign_offer import Offer, save_offer
 from desktop.ui.campaigns_page import CampaignsPage
 from desktop.ui.events import ShopEvents
 
@@ -84,12 +84,10 @@ def _shop(shop: ShopDatabase, server: Server | None = None) -> dict[str, int]:
 
 def _campaign(shop: ShopDatabase, offer: Offer | None = TEN_PERCENT) -> int:
     with shop.write() as session:
-        campaign = create_campaign(
-            session,
-            CampaignPlan(name="Spring win-back", definition=BIRTHDAYS, segment_name="Birthday"),
+        plan = CampaignPlan(
+            name="Spring win-back", definition=BIRTHDAYS, segment_name="Birthday", offer=offer
         )
-        save_offer(session, campaign.id, offer)
-        return campaign.id
+        return create_campaign(session, plan).id
 
 
 def _page(qtbot: QtBot, shop: ShopDatabase, events: ShopEvents | None = None) -> CampaignsPage:

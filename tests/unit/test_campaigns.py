@@ -15,6 +15,7 @@ from sqlalchemy import func, select, update
 from desktop.mail.campaign_sending import SendResult, preview_email, send_campaign
 from desktop.mail.smtp_settings import save_settings
 from desktop.printing.postcards import render_letters, render_postcards
+from desktop.shop.campaign_offers import Offer, campaign_offer
 from desktop.shop.campaigns import (
     CampaignPlan,
     Template,
@@ -22,6 +23,7 @@ from desktop.shop.campaigns import (
     campaign_results,
     create_campaign,
     get_campaign,
+    list_campaigns,
     postal_pieces,
     queue_emails,
     retry_uncertain,
@@ -349,6 +351,26 @@ def test_a_template_with_an_unknown_placeholder_is_refused(shop: ShopDatabase) -
     )
     with shop.write() as session, pytest.raises(InvalidInput, match=r"\{frist_name\}"):
         create_campaign(session, plan)
+
+
+def test_a_campaign_keeps_its_offer_and_refuses_one_that_cannot_be_a_voucher(
+    shop: ShopDatabase,
+) -> None:
+    offer = Offer(amount=500, min_spend=2000, days=45)
+    with shop.write() as session:
+        kept = create_campaign(
+            session, CampaignPlan(name="Autumn", definition=BIRTHDAYS, offer=offer)
+        ).id
+        plain = create_campaign(session, CampaignPlan(name="Just hello", definition=BIRTHDAYS)).id
+    with shop.read() as session:
+        assert campaign_offer(get_campaign(session, kept)) == offer
+        assert campaign_offer(get_campaign(session, plain)) is None
+    with shop.write() as session, pytest.raises(InvalidInput):
+        create_campaign(
+            session, CampaignPlan(name="Free", definition=BIRTHDAYS, offer=Offer(percent=0))
+        )
+    with shop.read() as session:
+        assert [c.name for c in list_campaigns(session)] == ["Just hello", "Autumn"]
 
 
 def test_vouchers_for_the_whole_batch_land_together_or_not_at_all(shop: ShopDatabase) -> None:
