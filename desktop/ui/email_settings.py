@@ -115,7 +115,7 @@ class EmailSettingsTab(QWidget):
         self.won_back = _days_box()
         self.errors = {field: error_label() for field in FIELDS}
 
-        self.save_button = QPushButton("Sa&ve email settings")
+        self.save_button = QPushButton("Save email settings   Ctrl+S")
         self.save_button.clicked.connect(self.save)
         self.status = QLabel()
         self.problem = error_label()

@@ -279,10 +279,10 @@ class SettingsPage(QWidget):
         self.save_button.clicked.connect(self.save)
         self.status = QLabel()
         self.problem = error_label()
-        QShortcut(QKeySequence.StandardKey.Save, self, self.save).setContext(
+        QShortcut(QKeySequence.StandardKey.Save, self, self.save_shown_tab).setContext(
             Qt.ShortcutContext.WidgetWithChildrenShortcut
         )
-        profile_tab = QWidget()
+        self.profile_tab = profile_tab = QWidget()
         buttons = QHBoxLayout()
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.status, 1)
@@ -311,6 +311,13 @@ class SettingsPage(QWidget):
         self.catalogue.reload()
         self.email.reload()
         self.unsubscribes.reload()
+
+    def save_shown_tab(self) -> None:
+        """Ctrl+S saves what the shopkeeper is looking at: the shop details or the email."""
+        if self.tabs.currentWidget() is self.email:
+            self.email.save()
+        elif self.tabs.currentWidget() is self.profile_tab:
+            self.save()
 
     def reload(self) -> None:
         with self.shop.read() as session:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import keyring
 import pytest
 from keyring.backend import KeyringBackend
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from desktop.mail.smtp_settings import (
@@ -227,3 +228,22 @@ def test_the_settings_page_has_the_email_and_unsubscribes_tabs(
     assert titles == ["Shop details", "Catalogue", "Email", "Unsubscribes"]
     page.activate()
     assert page.email.sender_label.text() == SENDER
+
+
+def test_ctrl_s_saves_the_tab_being_looked_at(
+    qtbot: QtBot, profiled: ShopDatabase, memory_keyring: KeyringBackend
+) -> None:
+    page = SettingsPage(profiled, ShopEvents())
+    qtbot.addWidget(page)
+    with qtbot.waitActive(page):
+        page.show()
+        page.activateWindow()
+    page.activate()
+    page.tabs.setCurrentWidget(page.email)
+    page.email.host.setText("smtp.zoes.example")
+    page.email.user.setText("zoë")
+    qtbot.keyClick(page.email.host, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    with profiled.read() as session:
+        saved = load_settings(session)
+    assert saved is not None and saved.host == "smtp.zoes.example"
+    assert page.email.status.text() == "Saved."
