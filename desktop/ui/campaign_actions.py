@@ -39,9 +39,8 @@ from desktop.ui.campaign_jobs import (
 )
 from desktop.ui.campaign_sender import CampaignSender, plural, result_words
 from desktop.ui.events import ShopEvents
-from desktop.ui.inline_errors import error_label, show_message
+from desktop.ui.inline_errors import error_label, good_colour, show_message
 from desktop.ui.print_jobs import BatchPrinter, PrintProgress
-from desktop.ui.redeem_box import GOOD_COLOUR
 
 
 class CampaignActions(QWidget):
@@ -89,7 +88,7 @@ class CampaignActions(QWidget):
         self.print_progress = PrintProgress()
         self.done = QLabel()
         self.done.setWordWrap(True)
-        self.done.setStyleSheet(f"color: {GOOD_COLOUR}; font-weight: 600;")
+        self.done.setStyleSheet(f"color: {good_colour()}; font-weight: 600;")
         self.done.hide()
         self.message = error_label()
 

@@ -48,8 +48,7 @@ from desktop.shop.errors import InvalidInput
 from desktop.shop.settings import get_profile
 from desktop.store.shopfile import ShopDatabase
 from desktop.ui.events import ShopEvents
-from desktop.ui.inline_errors import error_label, show_message, with_error
-from desktop.ui.redeem_box import GOOD_COLOUR
+from desktop.ui.inline_errors import error_label, good_colour, show_message, with_error
 from desktop.ui.workers import Progress, Worker, start
 
 IN_KEYRING = "✓ Password saved in the system keyring (never in the shop file)."
@@ -350,7 +349,7 @@ class EmailSettingsTab(QWidget):
 
     def _test_sent(self, address: object) -> None:
         self._test_done()
-        self.test_result.setStyleSheet(f"color: {GOOD_COLOUR}; font-weight: 600;")
+        self.test_result.setStyleSheet(f"color: {good_colour()}; font-weight: 600;")
         self.test_result.setText(f"✓ Test email sent to {address} — check the inbox.")
         self.test_result.show()
 

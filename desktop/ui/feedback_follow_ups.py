@@ -25,9 +25,8 @@ from desktop.ui.events import ShopEvents
 from desktop.ui.feedback_follow_up_panel import FollowUpPanel
 from desktop.ui.feedback_format import STATE_COLOURS, age, one_line, score, state
 from desktop.ui.feedback_goodwill import GoodwillVoucherDialog
-from desktop.ui.inline_errors import error_label, show_message
+from desktop.ui.inline_errors import error_label, good_colour, show_message
 from desktop.ui.print_jobs import BatchPrinter, PrintProgress, slips_job
-from desktop.ui.redeem_box import GOOD_COLOUR
 from desktop.ui.table_models import Index, RowsTableModel
 
 StateFilter = FollowUpState | Literal["open", "all"]
@@ -130,7 +129,7 @@ class FollowUpsView(QWidget):
         self.message = error_label()
         self.printer.message.connect(lambda text: show_message(self.message, text))
         self.done = QLabel()
-        self.done.setStyleSheet(f"color: {GOOD_COLOUR};")
+        self.done.setStyleSheet(f"color: {good_colour()};")
         self.done.setWordWrap(True)
         self.done.hide()
 

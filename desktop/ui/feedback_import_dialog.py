@@ -40,9 +40,8 @@ from desktop.store.shopfile import ShopDatabase
 from desktop.ui import workers
 from desktop.ui.events import ShopEvents
 from desktop.ui.feedback_format import LOW_COLOUR, one_line, score
-from desktop.ui.inline_errors import error_label, show_message
+from desktop.ui.inline_errors import error_label, good_colour, show_message
 from desktop.ui.print_jobs import plural
-from desktop.ui.redeem_box import GOOD_COLOUR
 
 FIELD_TITLES = {
     "timestamp": "Date and time",
@@ -53,7 +52,7 @@ FIELD_TITLES = {
     "comment": "Comment",
 }
 NOT_IN_FILE = "(not in the file)"
-OUTCOME_COLOURS = {"Not matched": "#8a5a00", "Malformed": LOW_COLOUR, "Will import": GOOD_COLOUR}
+OUTCOME_COLOURS = {"Not matched": "#8a5a00", "Malformed": LOW_COLOUR, "Will import": good_colour()}
 
 
 class ImportFeedbackDialog(QDialog):
@@ -105,7 +104,7 @@ class ImportFeedbackDialog(QDialog):
         self.table.hide()
         self.error = error_label()
         self.imported_note = QLabel()
-        self.imported_note.setStyleSheet(f"color: {GOOD_COLOUR}; font-weight: 600;")
+        self.imported_note.setStyleSheet(f"color: {good_colour()}; font-weight: 600;")
         self.imported_note.setWordWrap(True)
         self.imported_note.hide()
         self.import_button = QPushButton("Import")

@@ -23,8 +23,8 @@ from desktop.ui.feedback_import_dialog import ImportFeedbackDialog
 from desktop.ui.feedback_list import CUSTOMER, FeedbackTableModel
 from desktop.ui.feedback_requests_panel import FeedbackRequestsPanel
 from desktop.ui.feedback_satisfaction import SatisfactionView
+from desktop.ui.inline_errors import good_colour
 from desktop.ui.list_view import list_view
-from desktop.ui.redeem_box import GOOD_COLOUR
 
 REFRESHED_BY = ("feedback", "purchases", "customers", "vouchers")
 FOLLOW_UPS, ALL_FEEDBACK, SATISFACTION, ASKING = range(4)
@@ -57,7 +57,7 @@ class FeedbackPage(QWidget):
         self.import_button = QPushButton("&Import responses…")
         self.import_button.clicked.connect(self.import_responses)
         self.done = QLabel()
-        self.done.setStyleSheet(f"color: {GOOD_COLOUR};")
+        self.done.setStyleSheet(f"color: {good_colour()};")
         self.done.setWordWrap(True)
         self.done.hide()
 

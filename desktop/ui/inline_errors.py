@@ -4,9 +4,22 @@ rather than in a box the shopkeeper has to close."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QLayout, QVBoxLayout, QWidget
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QApplication, QLabel, QLayout, QVBoxLayout, QWidget
 
-ERROR_COLOUR = "#b3261e"
+
+def _dark_theme() -> bool:
+    return QApplication.palette().color(QPalette.ColorRole.Window).lightness() < 128
+
+
+def error_colour() -> str:
+    """Red that reads on the theme's background: deep on light, soft on dark."""
+    return "#ff8a80" if _dark_theme() else "#b3261e"
+
+
+def good_colour() -> str:
+    """Green for "done" and "valid", readable on the theme's background."""
+    return "#7fd69a" if _dark_theme() else "#1b6e3a"
 
 
 def error_label() -> QLabel:
@@ -15,7 +28,7 @@ def error_label() -> QLabel:
     label = QLabel()
     label.setObjectName("fieldError")
     label.setWordWrap(True)
-    label.setStyleSheet(f"QLabel#fieldError {{ color: {ERROR_COLOUR}; font-weight: 600; }}")
+    label.setStyleSheet(f"QLabel#fieldError {{ color: {error_colour()}; font-weight: 600; }}")
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     label.hide()
     return label

@@ -35,7 +35,7 @@ from desktop.shop.settings import get_profile
 from desktop.shop.vouchers import describe_value
 from desktop.store.shopfile import ShopDatabase
 from desktop.ui.events import ShopEvents
-from desktop.ui.inline_errors import error_label, show_message
+from desktop.ui.inline_errors import error_label, good_colour, show_message
 from desktop.ui.loyalty_adjust_dialog import AdjustDialog
 from desktop.ui.loyalty_cards import CardPrintButton, card_job
 from desktop.ui.loyalty_enrol import EnrolPane
@@ -49,7 +49,6 @@ from desktop.ui.loyalty_widgets import (
     wrapping,
 )
 from desktop.ui.print_jobs import BatchPrinter, PrintProgress, slips_job
-from desktop.ui.redeem_box import GOOD_COLOUR
 
 RECENT_COLUMNS = ("When", "What", "Change", "Balance")
 EMPTY_HINT = (
@@ -77,7 +76,7 @@ class MemberPanel(QWidget):
         self._voucher_code: str | None = None
 
         self.notice = wrapping()
-        self.notice.setStyleSheet(f"color: {GOOD_COLOUR}; font-weight: 600;")
+        self.notice.setStyleSheet(f"color: {good_colour()}; font-weight: 600;")
         self.notice.hide()
         self.print_voucher_button = QPushButton("Print voucher slip…")
         self.print_voucher_button.setAutoDefault(False)
@@ -306,7 +305,7 @@ class MemberPanel(QWidget):
                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
                     )
                 if column == 2:
-                    item.setForeground(QColor(GOOD_COLOUR if text.startswith("+") else "#b3261e"))
+                    item.setForeground(QColor(good_colour() if text.startswith("+") else "#b3261e"))
                 self.recent.setItem(row, column, item)
 
     def _fill_rewards(self, view: MemberView) -> None:

@@ -36,8 +36,7 @@ from desktop.shop.reward_poll import (
 from desktop.store.shopfile import ShopDatabase
 from desktop.ui.customer_format import mute
 from desktop.ui.events import ShopEvents
-from desktop.ui.inline_errors import error_label, show_message
-from desktop.ui.redeem_box import GOOD_COLOUR
+from desktop.ui.inline_errors import error_label, good_colour, show_message
 
 
 def result_line(option: str, count: int, percent: str) -> str:
@@ -184,7 +183,7 @@ class PollTab(QWidget):
         self.record_button.setMinimumHeight(36)
         self.record_button.clicked.connect(self.record)
         self.done = QLabel()
-        self.done.setStyleSheet(f"color: {GOOD_COLOUR}; font-weight: 600;")
+        self.done.setStyleSheet(f"color: {good_colour()}; font-weight: 600;")
         self.done.setWordWrap(True)
         self.error = error_label()
         self.empty = QLabel(

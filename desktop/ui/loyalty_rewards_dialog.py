@@ -44,8 +44,7 @@ from desktop.shop.settings import ShopProfile, get_profile
 from desktop.store.shopfile import ShopDatabase
 from desktop.ui.customer_format import mute
 from desktop.ui.events import ShopEvents
-from desktop.ui.inline_errors import error_label, show_message
-from desktop.ui.redeem_box import GOOD_COLOUR
+from desktop.ui.inline_errors import error_label, good_colour, show_message
 from desktop.ui.shop_writes import write_or_say
 
 HEADERS = ("Reward", "Costs", "Gives", "")
@@ -127,7 +126,7 @@ class RewardsDialog(QDialog):
             button.setAutoDefault(False)
         self.error = error_label()
         self.notice = QLabel()
-        self.notice.setStyleSheet(f"color: {GOOD_COLOUR};")
+        self.notice.setStyleSheet(f"color: {good_colour()};")
 
         form_box = QGroupBox("Reward")
         form = QFormLayout(form_box)

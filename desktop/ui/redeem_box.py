@@ -37,10 +37,8 @@ from desktop.shop.vouchers import (
 )
 from desktop.store.shopfile import ShopDatabase
 from desktop.ui.events import ShopEvents
-from desktop.ui.inline_errors import ERROR_COLOUR
+from desktop.ui.inline_errors import error_colour, good_colour
 from desktop.ui.purchase_table import local_time
-
-GOOD_COLOUR = "#1b6e3a"
 
 
 @dataclass(frozen=True)
@@ -57,7 +55,7 @@ class CheckedVoucher:
 
 
 def _verdict(label: QLabel, text: str, good: bool) -> None:
-    colour = GOOD_COLOUR if good else ERROR_COLOUR
+    colour = good_colour() if good else error_colour()
     label.setStyleSheet(f"color: {colour}; font-weight: 600;")
     label.setText(text)
     label.setVisible(bool(text))

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 from desktop.shop.till_rewards import RewardOffer, reward_offers
 from desktop.store.models_loyalty import LoyaltyAccount
 from desktop.store.shopfile import ShopDatabase
-from desktop.ui.redeem_box import GOOD_COLOUR
+from desktop.ui.inline_errors import good_colour
 
 
 class RewardDiscountBox(QWidget):
@@ -67,7 +67,7 @@ class RewardDiscountBox(QWidget):
         self.setVisible(bool(self.offers))
         self.text.setStyleSheet("")
         if self.applied is not None:
-            self.text.setStyleSheet(f"color: {GOOD_COLOUR}; font-weight: 600;")
+            self.text.setStyleSheet(f"color: {good_colour()}; font-weight: 600;")
             self.text.setText(f"✓ Reward used on this purchase: {self.applied.label}")
             self._buttons(("Remove reward", self.remove))
         elif self._asking is not None:

@@ -34,8 +34,7 @@ from desktop.shop.suppression import Channel, list_suppressions, suppress
 from desktop.store.shopfile import ShopDatabase
 from desktop.ui.customer_picker import CustomerPicker
 from desktop.ui.events import ShopEvents
-from desktop.ui.inline_errors import error_label, fit_height, show_message, with_error
-from desktop.ui.redeem_box import GOOD_COLOUR
+from desktop.ui.inline_errors import error_label, fit_height, good_colour, show_message, with_error
 from desktop.ui.table_models import Index, RowsTableModel
 
 CHANNEL_CHOICES: tuple[tuple[Channel, str], ...] = (
@@ -276,7 +275,7 @@ class UnsubscribesTab(QWidget):
             self.table.setColumnWidth(column, width)
         self.count = QLabel()
         self.done = QLabel()
-        self.done.setStyleSheet(f"color: {GOOD_COLOUR}; font-weight: 600;")
+        self.done.setStyleSheet(f"color: {good_colour()}; font-weight: 600;")
         self.done.setWordWrap(True)
         self.done.hide()
 

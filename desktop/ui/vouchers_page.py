@@ -29,10 +29,10 @@ from desktop.shop.vouchers import (
 )
 from desktop.store.shopfile import ShopDatabase
 from desktop.ui.events import ShopEvents
-from desktop.ui.inline_errors import error_label, show_message
+from desktop.ui.inline_errors import error_label, good_colour, show_message
 from desktop.ui.list_view import list_view
 from desktop.ui.print_jobs import BatchPrinter, PrintProgress, RenderedBatch, plural, slips_job
-from desktop.ui.redeem_box import GOOD_COLOUR, RedeemBox
+from desktop.ui.redeem_box import RedeemBox
 from desktop.ui.table_models import Index, RowsTableModel
 from desktop.ui.voucher_dialog import CancelVoucherDialog, IssueVoucherDialog
 
@@ -47,7 +47,7 @@ STATE_CHOICES: tuple[tuple[str, StateFilter], ...] = (
     ("All vouchers", "all"),
 )
 STATE_WORDS = {"unused": "Unused", "redeemed": "Used", "expired": "Expired", "void": "Cancelled"}
-STATE_COLOURS = {"unused": GOOD_COLOUR, "void": "#8a8a8a", "expired": "#8a5a00"}
+STATE_COLOURS = {"unused": good_colour(), "void": "#8a8a8a", "expired": "#8a5a00"}
 
 
 def _day(moment: datetime | date) -> str:
@@ -171,7 +171,7 @@ class VouchersPage(QWidget):
         self.printer = BatchPrinter(shop, events, self.progress, self)
         self.message = error_label()
         self.done = QLabel()
-        self.done.setStyleSheet(f"color: {GOOD_COLOUR};")
+        self.done.setStyleSheet(f"color: {good_colour()};")
         self.done.setWordWrap(True)
         self.done.hide()
         self.printer.message.connect(lambda text: show_message(self.message, text))
