@@ -26,6 +26,7 @@ from desktop.ui.customer_format import mute
 from desktop.ui.customer_records import RecordsModel, records_view
 from desktop.ui.customer_summary import CustomerSummary, summarise
 from desktop.ui.events import ShopEvents
+from desktop.ui.feedback_dialog import RecordFeedbackDialog
 
 PURCHASE_COLUMNS = ("Date", "Reference", "Channel", "Items", "Total", "Voided")
 LEDGER_COLUMNS = ("When", "Channel", "Decision", "Basis", "How", "Wording shown")
@@ -91,6 +92,8 @@ class CustomerView(QWidget):
         self.edit_button.clicked.connect(self.edit)
         self.consent_button = QPushButton("Change marketing permissions…")
         self.consent_button.clicked.connect(self.change_permissions)
+        self.feedback_button = QPushButton("Record feedback…")
+        self.feedback_button.clicked.connect(self.record_feedback)
 
         header = QHBoxLayout()
         header.addWidget(self.back_button, 0, Qt.AlignmentFlag.AlignTop)
@@ -99,7 +102,8 @@ class CustomerView(QWidget):
         titles.addWidget(self.name)
         titles.addWidget(self.subtitle)
         header.addLayout(titles, 1)
-        for button in (self.record_button, self.edit_button, self.consent_button):
+        buttons = (self.record_button, self.feedback_button, self.edit_button, self.consent_button)
+        for button in buttons:
             header.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
 
         stats = QHBoxLayout()
@@ -216,6 +220,15 @@ class CustomerView(QWidget):
         if self.customer_id is None:
             return None
         dialog = CustomerDialog(self._shop, self._events, self, customer_id=self.customer_id)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def record_feedback(self) -> RecordFeedbackDialog | None:
+        """What the customer said about the shop or a purchase, heard at the counter."""
+        if self.customer_id is None:
+            return None
+        dialog = RecordFeedbackDialog(self._shop, self._events, self, customer_id=self.customer_id)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog

@@ -12,6 +12,7 @@ from desktop.shop.consent import EMAIL_WORDING, POST_WORDING, ConsentChoice, con
 from desktop.shop.customers import CustomerDetails, create_customer, get_customer
 from desktop.shop.duplicates import merge_customers
 from desktop.shop.purchases import LineInput, PurchaseInput, record_purchase, void_purchase
+from desktop.shop.satisfaction import feedback_rows
 from desktop.store.shopfile import ShopDatabase
 from desktop.ui.customer_view import CustomerView
 from desktop.ui.events import ShopEvents
@@ -204,3 +205,17 @@ def test_a_customer_merged_away_sends_the_page_back(
     with qtbot.waitSignal(view.back_requested):
         events.changed.emit("customers")
     assert view.customer_id is None
+
+
+def test_feedback_heard_at_the_counter_is_recorded_for_this_customer(
+    qtbot: QtBot, view: CustomerView, shop: ShopDatabase, zoe: int
+) -> None:
+    dialog = view.record_feedback()
+    assert dialog is not None
+    dialog.stars.set_value(2)
+    dialog.comment.setPlainText("The lid chipped — шкода 😞")
+    dialog.record()
+    with shop.read() as session:
+        [row] = feedback_rows(session)
+    assert (row.customer_id, row.rating) == (zoe, 2)
+    assert row.comment == "The lid chipped — шкода 😞"
