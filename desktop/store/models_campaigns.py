@@ -38,7 +38,8 @@ class Contact(Base):
 
     Outcomes: pending (queued), sending (handed to the mail server, no answer yet), sent,
     failed (with the error), uncertain (the connection broke while the server had the message:
-    it may have arrived, so it is never sent again on its own), exported, printed."""
+    it may have arrived, so it is never sent again on its own), exported, prepared (a postcard
+    or letter made, not yet printed), printed."""
 
     __tablename__ = "contact"
     __table_args__ = (

@@ -93,7 +93,7 @@ def queue_uncertain_again(shop: ShopDatabase, campaign_id: int) -> int:
 
 def postal_job(shop: ShopDatabase, state: CampaignState, kind: Postal) -> Job:
     """Postcards or DL letters for everyone the campaign may reach by post, each with their
-    voucher; the contacts and vouchers are kept only if the PDF is made (Cancel keeps none)."""
+    voucher. Its customers count as reached once the pieces are printed or saved."""
     render = render_postcards if kind == "postcards" else render_letters
     title = "Campaign postcards" if kind == "postcards" else "Campaign letters"
 
@@ -104,7 +104,13 @@ def postal_job(shop: ShopDatabase, state: CampaignState, kind: Postal) -> Job:
             pieces, _ = postal_pieces(session, state.id, terms)
             branding = shop_branding(session)
             pages = render(pieces, branding, out, progress=progress.report)
-        return RenderedBatch(f"{title}: {state.name}", out.getvalue(), pages, len(pieces))
+        return RenderedBatch(
+            f"{title}: {state.name}",
+            out.getvalue(),
+            pages,
+            len(pieces),
+            contact_ids=tuple(piece.contact_id for piece in pieces),
+        )
 
     return run
 

@@ -160,6 +160,7 @@ OUTCOME_WORDS = {
     "email:skipped": "emails skipped (unsubscribed or consent withdrawn since)",
     "email:uncertain": "emails uncertain (the connection broke as they went)",
     "post:printed": "postcards or letters printed",
+    "post:prepared": "postcards or letters made but not printed yet",
     "export:exported": "customers exported to a mailing list",
 }
 

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QW
 
 from desktop.errors import describe_error
 from desktop.printing import render_inserts, render_voucher_slips
+from desktop.shop.campaigns import confirm_printed
 from desktop.shop.codes import format_code
 from desktop.shop.guides import CareCard, care_cards_for_purchases
 from desktop.shop.insert_options import InsertOptions
@@ -50,6 +51,7 @@ class RenderedBatch:
     pieces: int
     purchase_ids: tuple[int, ...] = ()
     voucher_ids: tuple[int, ...] = ()
+    contact_ids: tuple[int, ...] = ()  # a campaign's prepared postcards or letters
 
 
 Job = Callable[[workers.Progress], RenderedBatch]
@@ -253,13 +255,14 @@ class BatchPrinter(QObject):
             self.preview = None
 
     def _mark(self, batch: RenderedBatch) -> None:
-        if not batch.purchase_ids and not batch.voucher_ids:
+        if not (batch.purchase_ids or batch.voucher_ids or batch.contact_ids):
             return
         try:
             with self._shop.write() as session:
                 now = utc_now()
                 mark_inserts_printed(session, batch.purchase_ids, now)
                 mark_vouchers_printed(session, batch.voucher_ids, now)
+                confirm_printed(session, batch.contact_ids)
         except Exception as error:
             text = describe_error(error)
             if text is None:
@@ -270,6 +273,8 @@ class BatchPrinter(QObject):
             self._events.changed.emit("purchases")
         if batch.voucher_ids:
             self._events.changed.emit("vouchers")
+        if batch.contact_ids:
+            self._events.changed.emit("campaigns")
         self.marked.emit(batch)
 
     def _failed(self, error: BaseException) -> None:

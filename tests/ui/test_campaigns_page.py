@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import pytest
 from keyring.backend import KeyringBackend
 from pypdf import PdfReader
+from PySide6.QtPrintSupport import QPrinter
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -279,7 +280,9 @@ def test_the_mailing_list_holds_the_consenting_customers(
     assert not actions.export_button.isEnabled()
 
 
-def test_postcards_render_for_customers_with_post_consent(qtbot: QtBot, shop: ShopDatabase) -> None:
+def test_postcards_count_as_sent_once_printed(
+    qtbot: QtBot, shop: ShopDatabase, tmp_path: Path
+) -> None:
     _shop(shop)
     _campaign(shop)
     page = _page(qtbot, shop)
@@ -290,8 +293,20 @@ def test_postcards_render_for_customers_with_post_consent(qtbot: QtBot, shop: Sh
     batch = actions.printer.rendered
     assert batch is not None and batch.pieces == 6
     assert len(PdfReader(io.BytesIO(batch.pdf)).pages) == 12  # front and address side
+    # Previewed and put aside: not sent, so the same cards can be made again.
     actions.printer.preview.close()  # type: ignore[union-attr]
-    assert "6 postcards or letters printed" in page.results.details.text()
+    qtbot.waitUntil(lambda: actions.printer.preview is None)
+    assert actions.postcards_button.text() == "Print 6 postcards…"
+    actions.postcards_button.click()
+    qtbot.waitUntil(lambda: actions.printer.preview is not None, timeout=30_000)
+    again = actions.printer.rendered
+    assert again is not None and again.contact_ids == batch.contact_ids
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "cards.pdf"))
+    with qtbot.waitSignal(actions.printer.marked, timeout=30_000):
+        actions.printer.preview.print_on(printer)  # type: ignore[union-attr]
+    qtbot.waitUntil(lambda: "6 postcards or letters printed" in page.results.details.text())
     assert actions.postcards_button.text() == "Print 0 postcards…"
 
 

@@ -21,6 +21,7 @@ from desktop.shop.campaigns import (
     Template,
     campaign_audience,
     campaign_results,
+    confirm_printed,
     create_campaign,
     get_campaign,
     list_campaigns,
@@ -439,6 +440,13 @@ def test_postcards_and_letters_reach_customers_with_post_consent(
         assert piece.name in back and "BA11 1AA" in back
     letter_text = [page.extract_text() for page in PdfReader(letters).pages]
     assert "Hello Дмитрий," in letter_text[2] and "Дмитрий <Орлов>" in letter_text[2]
+    with shop.write() as session:
+        # Made but not printed yet: preparing again gives the same people the same vouchers.
+        assert campaign_results(session, campaign.id).outcomes == {"post:prepared": 3}
+        again, _ = postal_pieces(session, campaign.id, TEN_PERCENT)
+        assert [piece.voucher for piece in again] == [piece.voucher for piece in pieces]
+        assert session.scalar(select(func.count()).select_from(Voucher)) == 3
+        assert confirm_printed(session, [piece.contact_id for piece in again]) == 3
     with shop.read() as session:
         assert campaign_results(session, campaign.id).outcomes == {"post:printed": 3}
         # The same purpose within the cooldown: nobody gets a second card.
