@@ -18,8 +18,8 @@ from PySide6.QtCharts import (
     QStackedBarSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QEvent, QMargins, QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette, QPen
+from PySide6.QtCore import QEvent, QMargins, QObject, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QKeyEvent, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QFrame, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from desktop.ui.customer_format import mute
@@ -75,12 +75,16 @@ class _View(QChartView):
 
 
 class ChartCard(QFrame):
-    """One chart on a framed card. `month_clicked(month index, series index)`."""
+    """One chart on a framed card. `month_clicked(month index, series index)`, by a click on
+    a bar or point, or from the keyboard: Tab to the chart, Left/Right to choose a month (its
+    figures show under the title), Up/Down one of its series, Enter to open it."""
 
     month_clicked = Signal(int, int)
 
     def __init__(self, title: str, note: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.labels: list[str] = []
+        self.series: list[Series] = []
         self.title = scaled(QLabel(title), 1.1)
         self.note = muted(QLabel(note))
         self.view = _View()
@@ -88,6 +92,11 @@ class ChartCard(QFrame):
         self.view.setMinimumHeight(CHART_HEIGHT)
         self.view.setFrameShape(QFrame.Shape.NoFrame)
         self.view.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.view.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.view.installEventFilter(self)
+        self.chosen: int | None = None
+        self.chosen_series = 0
+        self._note = note
         self.message = QLabel("Loading…")
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.message.setWordWrap(True)
@@ -101,16 +110,57 @@ class ChartCard(QFrame):
         layout.addWidget(self.title)
         layout.addWidget(self.note)
         layout.addWidget(self.stack, 1)
-        self.labels: list[str] = []
-        self.series: list[Series] = []
 
     def chart(self) -> QChart:
         return self.view.chart()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is not self.view or not self.labels:
+            return False
+        if event.type() == QEvent.Type.FocusIn:
+            self.choose(self.chosen if self.chosen is not None else len(self.labels) - 1)
+        elif event.type() == QEvent.Type.FocusOut:
+            self.note.setText(self._note)
+        elif event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            key = Qt.Key(event.key())
+            step = {Qt.Key.Key_Left: -1, Qt.Key.Key_Right: 1}.get(key)
+            if step is not None and self.chosen is not None:
+                self.choose(max(0, min(len(self.labels) - 1, self.chosen + step)))
+                return True
+            turn = {Qt.Key.Key_Up: -1, Qt.Key.Key_Down: 1}.get(key)
+            if turn is not None and self.chosen is not None:
+                self.chosen_series = (self.chosen_series + turn) % len(self.series)
+                self.choose(self.chosen)
+                return True
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
+                if self.chosen is not None:
+                    self.month_clicked.emit(self.chosen, self.chosen_series)
+                return True
+        return False
+
+    def set_note(self, text: str) -> None:
+        """The line under the title, shown again when the keyboard leaves the chart."""
+        self._note = text
+        if self.chosen is None or not self.view.hasFocus():
+            self.note.setText(text)
+
+    def choose(self, month: int) -> None:
+        """Say the month's figures under the title, the chosen series in brackets:
+        'March: Returning 80 · [New 12]'."""
+        self.chosen = month
+        figures = " · ".join(
+            f"[{words}]" if number == self.chosen_series and len(self.series) > 1 else words
+            for number, one in enumerate(self.series)
+            for words in [f"{one.name} {_figure(one.values[month])}"]
+        )
+        self.note.setText(f"{self.labels[month]}: {figures} — Enter opens the list")
 
     def showing_chart(self) -> bool:
         return self.stack.currentWidget() is self.view
 
     def show_loading(self) -> None:
+        self.chosen = None
+        self.note.setText(self._note)
         self.message.setText("Loading…")
         self.stack.setCurrentWidget(self.message)
 
@@ -228,6 +278,14 @@ class ChartCard(QFrame):
         if event.type() == QEvent.Type.PaletteChange and self.series:
             apply_palette(self.view.chart(), self.palette(), [one.colour for one in self.series])
         super().changeEvent(event)
+
+
+def _figure(value: float | int | None) -> str:
+    if value is None:
+        return "—"
+    return (
+        f"{value:,.1f}" if isinstance(value, float) and not value.is_integer() else f"{value:,.0f}"
+    )
 
 
 def _nice_top(value: float) -> float:

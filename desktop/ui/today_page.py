@@ -298,7 +298,7 @@ class TodayPage(QWidget):
             empty="Nothing yet: no voucher issued or redeemed this year.",
         )
         reached = sum(f.contacted for f in figures.win_backs)
-        self.win_backs_chart.note.setText(
+        self.win_backs_chart.set_note(
             f"Customers a campaign brought back · {reached:,} reached this year"
         )
         self.win_backs_chart.show_bars(
@@ -308,7 +308,7 @@ class TodayPage(QWidget):
         )
         answered = [f.figures.recommend_score for f in figures.satisfaction]
         latest = next((score for score in reversed(answered) if score is not None), None)
-        self.satisfaction_chart.note.setText(
+        self.satisfaction_chart.set_note(
             "Average stars each month"
             + ("" if latest is None else f" · recommend score lately {latest:+d}")
         )

@@ -273,3 +273,24 @@ def test_the_page_catches_up_when_the_shop_changes(
     _loaded(qtbot, page)
     assert _bars(page.customers_chart)["Returning"][-1] == 3
     assert page.inserts_tile.figure.text() == "2"
+
+
+def test_a_month_can_be_chosen_and_opened_from_the_keyboard(
+    qtbot: QtBot, shop: ShopDatabase, small_shop: dict[str, int]
+) -> None:
+    page = _page(qtbot, shop)
+    _loaded(qtbot, page)
+    card = page.customers_chart
+    card.view.setFocus()
+    qtbot.waitUntil(card.view.hasFocus)
+    assert card.note.text().startswith(card.labels[-1])  # the current month, first
+    for _ in range(len(card.labels) - 1 - 10):
+        qtbot.keyClick(card.view, Qt.Key.Key_Left)
+    assert card.note.text().startswith(f"{card.labels[10]}: [Returning 1] · New 2")
+    qtbot.keyClick(card.view, Qt.Key.Key_Down)
+    assert "[New 2]" in card.note.text()
+    qtbot.keyClick(card.view, Qt.Key.Key_Return)
+
+    dialog = _list(qtbot, page)
+    assert dialog.windowTitle() == f"New customers in {M1.label()}"
+    assert sorted(_names(dialog)) == sorted(["Łukasz Wójcik", "Дмитрий"])
