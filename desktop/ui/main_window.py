@@ -54,12 +54,6 @@ PAGES = (
         "PurchasesPage",
     ),
     PageSpec(
-        "Not seen lately",
-        QStyle.StandardPixmap.SP_MessageBoxQuestion,
-        "desktop.ui.lapsed_page",
-        "LapsedPage",
-    ),
-    PageSpec(
         "Today's parcels",
         QStyle.StandardPixmap.SP_DriveNetIcon,
         "desktop.ui.parcels_page",
@@ -72,10 +66,10 @@ PAGES = (
         "VouchersPage",
     ),
     PageSpec(
-        "Campaigns",
-        QStyle.StandardPixmap.SP_ArrowForward,
-        "desktop.ui.campaigns_page",
-        "CampaignsPage",
+        "Loyalty",
+        QStyle.StandardPixmap.SP_DialogYesButton,
+        "desktop.ui.loyalty_page",
+        "LoyaltyPage",
     ),
     PageSpec(
         "Feedback",
@@ -84,16 +78,22 @@ PAGES = (
         "FeedbackPage",
     ),
     PageSpec(
+        "Not seen lately",
+        QStyle.StandardPixmap.SP_MessageBoxQuestion,
+        "desktop.ui.lapsed_page",
+        "LapsedPage",
+    ),
+    PageSpec(
+        "Campaigns",
+        QStyle.StandardPixmap.SP_ArrowForward,
+        "desktop.ui.campaigns_page",
+        "CampaignsPage",
+    ),
+    PageSpec(
         "Guides",
         QStyle.StandardPixmap.SP_FileDialogContentsView,
         "desktop.ui.guides_page",
         "GuidesPage",
-    ),
-    PageSpec(
-        "Loyalty",
-        QStyle.StandardPixmap.SP_DialogYesButton,
-        "desktop.ui.loyalty_page",
-        "LoyaltyPage",
     ),
     PageSpec(
         "Settings",
@@ -102,6 +102,14 @@ PAGES = (
         "SettingsPage",
     ),
 )
+
+
+def page_shortcut(index: int) -> str:
+    """Ctrl+1 to Ctrl+9 for the first nine pages, Ctrl+0 for the tenth, Ctrl+, for the last
+    (Settings, as in most programs)."""
+    if index == len(PAGES) - 1:
+        return "Ctrl+,"
+    return f"Ctrl+{(index + 1) % 10}" if index < 10 else ""
 
 
 class MainWindow(QMainWindow):
@@ -191,7 +199,7 @@ class MainWindow(QMainWindow):
         go = self.menuBar().addMenu("&Go")
         for index, spec in enumerate(PAGES):
             action = QAction(spec.title, self)
-            action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
+            action.setShortcut(QKeySequence(page_shortcut(index)))
             action.triggered.connect(lambda _=False, i=index: self.sidebar.setCurrentRow(i))
             go.addAction(action)
 

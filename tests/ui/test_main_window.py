@@ -31,13 +31,13 @@ def test_every_sidebar_page_opens_a_real_page(qtbot: QtBot, shop: ShopDatabase) 
         "Today",
         "Customers",
         "Purchases",
-        "Not seen lately",
         "Today's parcels",
         "Vouchers",
-        "Campaigns",
-        "Feedback",
-        "Guides",
         "Loyalty",
+        "Feedback",
+        "Not seen lately",
+        "Campaigns",
+        "Guides",
         "Settings",
     ]
     for index in range(len(window.page_titles())):
@@ -63,6 +63,18 @@ def test_ctrl_f_puts_the_cursor_in_customer_search(qtbot: QtBot, shop: ShopDatab
     focused = QApplication.focusWidget()
     assert isinstance(focused, QLineEdit)
     assert "search" in focused.placeholderText().lower()
+
+
+def test_every_page_has_a_keyboard_shortcut(qtbot: QtBot, shop: ShopDatabase) -> None:
+    window = _window(qtbot, shop)
+    for key, title in (
+        (Qt.Key.Key_6, "Loyalty"),
+        (Qt.Key.Key_0, "Guides"),
+        (Qt.Key.Key_Comma, "Settings"),
+        (Qt.Key.Key_1, "Today"),
+    ):
+        qtbot.keyClick(window, key, Qt.KeyboardModifier.ControlModifier)
+        assert window.stack.currentIndex() == window.page_index(title)
 
 
 def test_ctrl_n_opens_the_purchase_dialog(qtbot: QtBot, shop: ShopDatabase) -> None:
