@@ -25,7 +25,8 @@ from desktop.printing.document import Kit, Progress, render
 from desktop.printing.text import ELLIPSIS
 
 if TYPE_CHECKING:  # the content classes live beside SQLAlchemy, which printing never needs
-    from desktop.shop.guides import BodyBlock, CareCard, Spans
+    from desktop.shop.guide_text import BodyBlock, Spans
+    from desktop.shop.guides import CareCard
     from desktop.shop.inserts import ShopBranding
 
 # Enough pixels for 300 dpi at the largest size a picture prints (about 90 mm wide on A5).

@@ -9,7 +9,8 @@ from PySide6.QtWidgets import QWidget
 
 from desktop.errors import describe_error
 from desktop.printing.care_cards import render_care_cards
-from desktop.shop.guides import CareCard, GuideInput, parse_body
+from desktop.shop.guide_text import parse_body
+from desktop.shop.guides import CareCard, GuideInput
 from desktop.shop.inserts import shop_branding
 from desktop.store.shopfile import ShopDatabase
 from desktop.ui import workers

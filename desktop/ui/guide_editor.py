@@ -22,7 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.shop.errors import InvalidInput
-from desktop.shop.guides import GuideInput, body_markdown, check_image, parse_body
+from desktop.shop.guide_text import body_markdown, parse_body
+from desktop.shop.guides import GuideInput, check_image
 from desktop.ui.guide_ties import TickList
 from desktop.ui.inline_errors import error_label, show_message, with_error
 

@@ -17,12 +17,10 @@ from desktop.printing.care_cards import render_care_cards
 from desktop.shop.catalogue import add_category, add_product
 from desktop.shop.customers import CustomerDetails, create_customer
 from desktop.shop.errors import InvalidInput, NotFound
+from desktop.shop.guide_text import BodyBlock, Span, body_markdown, parse_body, plain_text
 from desktop.shop.guides import (
-    BodyBlock,
     CareCard,
     GuideInput,
-    Span,
-    body_markdown,
     care_card,
     care_cards_for_purchases,
     create_guide,
@@ -31,8 +29,6 @@ from desktop.shop.guides import (
     guide_for_purchase,
     guides_for_purchases,
     list_guides,
-    parse_body,
-    plain_text,
     update_guide,
 )
 from desktop.shop.purchases import LineInput, PurchaseInput, record_purchase
