@@ -10,12 +10,8 @@ from pathlib import Path
 
 from desktop.mail.campaign_sending import send_campaign
 from desktop.mail.smtp_settings import save_settings
-from desktop.shop.campaigns import (
-    CampaignPlan,
-    create_campaign,
-    queue_emails,
-    set_emails_per_minute,
-)
+from desktop.shop.campaign_settings import set_emails_per_minute
+from desktop.shop.campaigns import CampaignPlan, create_campaign, queue_emails
 from desktop.shop.consent import ConsentChoice
 from desktop.shop.customers import CustomerDetails, create_customer
 from desktop.shop.settings import ShopProfile, save_profile

@@ -22,19 +22,16 @@ from desktop.mail.sending import (
     RecipientRefused,
 )
 from desktop.mail.smtp_settings import load_settings
-from desktop.shop.campaigns import (
+from desktop.shop.campaign_emails import (
     Outgoing,
-    Template,
-    campaign_template,
     claim_email,
-    emails_per_minute,
-    get_campaign,
     mark_interrupted,
     pending_emails,
-    preview_values,
     record_outcome,
     sender,
 )
+from desktop.shop.campaign_settings import emails_per_minute
+from desktop.shop.campaigns import Template, campaign_template, get_campaign, preview_values
 from desktop.shop.errors import InvalidInput, ShopError
 from desktop.shop.settings import get_profile
 from desktop.shop.vouchers import VoucherTerms

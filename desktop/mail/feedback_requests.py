@@ -27,12 +27,9 @@ from desktop.mail.sending import (
     RecipientRefused,
 )
 from desktop.mail.smtp_settings import SmtpSettings, load_settings
-from desktop.shop.campaigns import (
-    Template,
-    emails_per_minute,
-    fill,
-    sender,
-)
+from desktop.shop.campaign_emails import sender
+from desktop.shop.campaign_settings import emails_per_minute
+from desktop.shop.campaigns import Template, fill
 from desktop.shop.errors import InvalidInput, ShopError
 from desktop.shop.feedback import (
     FeedbackRequestDue,

@@ -15,7 +15,7 @@ import keyring
 from keyring.errors import KeyringError
 from sqlalchemy.orm import Session
 
-from desktop.shop.campaigns import set_setting_text, setting_text
+from desktop.shop.campaign_settings import set_setting_text, setting_text
 from desktop.shop.errors import InvalidInput
 
 Security = Literal["starttls", "tls"]

@@ -21,7 +21,7 @@ from desktop.printing.document import Kit, NothingToPrint, Progress, write_pdf
 from desktop.printing.layouts import Layout
 
 if TYPE_CHECKING:  # the content classes live beside SQLAlchemy, which printing never needs
-    from desktop.shop.campaigns import PostalPiece
+    from desktop.shop.campaign_post import PostalPiece
     from desktop.shop.inserts import ShopBranding
 
 A6_LANDSCAPE = Layout(

@@ -2,13 +2,8 @@
 list, a postcard. Every action records a contact per customer, and a cooldown keeps anyone from
 being contacted twice for the same purpose.
 
-Emails go out at most once (the loop is desktop/mail/campaign_sending.py; the states are kept
-here). Before a message is handed to the mail server its contact is marked "sending" (with the
-Message-ID it will carry) and committed; when the server accepts it, "sent". A "sending"
-contact found later means the app stopped in between: the server may or may not have the
-message, so it becomes "uncertain" and is not sent again unless the shopkeeper chooses to
-(`retry_uncertain`). Nobody gets two copies without someone deciding so; the Message-ID lets
-the shop check its sent folder or the provider's log for an uncertain one.
+Around this core: the rules a shop sets (campaign_settings.py), the emails' states
+(campaign_emails.py), postcards and letters (campaign_post.py), the offer (campaign_offers.py).
 """
 
 from __future__ import annotations
@@ -16,86 +11,32 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from email.utils import make_msgid
 
 from babel.dates import format_date
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from desktop.shop.campaign_offers import Offer, keep_offer
+from desktop.shop.campaign_settings import (
+    cooldown_days,
+    won_back_days,
+)
 from desktop.shop.codes import format_code
 from desktop.shop.errors import InvalidInput, NotFound
-from desktop.shop.inserts import VoucherContent, voucher_content
 from desktop.shop.segments import Definition, check_definition, segment_customer_ids
 from desktop.shop.settings import ShopProfile, get_profile
 from desktop.shop.suppression import suppressed
 from desktop.shop.text import clean_line, clean_text
 from desktop.shop.vouchers import VoucherTerms, check_terms, describe_value, issue_voucher
-from desktop.store.models import Customer, Purchase, Setting, Voucher, VoucherRedemption, utc_now
+from desktop.store.models import Customer, Purchase, Voucher, VoucherRedemption, utc_now
 from desktop.store.models_campaigns import Campaign, Contact
 
-COOLDOWN_KEY = "campaigns.cooldown_days"
-WON_BACK_KEY = "campaigns.won_back_days"
-RATE_KEY = "campaigns.emails_per_minute"
-SMTP_KEY = "mail.smtp"
-DEFAULTS = {COOLDOWN_KEY: 30, WON_BACK_KEY: 60, RATE_KEY: 120}
-LIMITS = {COOLDOWN_KEY: (0, 3650), WON_BACK_KEY: (1, 3650), RATE_KEY: (0, 10_000)}
 WIN_BACK = "win_back"
 # Outcomes that mean the customer was (or may have been) reached: they start the cooldown.
 REACHED = ("pending", "sending", "sent", "uncertain", "exported", "printed")
-
-
-def _setting(session: Session, key: str) -> int:
-    row = session.get(Setting, key)
-    return DEFAULTS[key] if row is None else int(json.loads(row.value))
-
-
-def _set_setting(session: Session, key: str, value: int, field_name: str) -> int:
-    least, most = LIMITS[key]
-    if not least <= value <= most:
-        raise InvalidInput(field_name, f"The {field_name} must be between {least} and {most:,}.")
-    session.merge(Setting(key=key, value=json.dumps(value)))
-    return value
-
-
-def cooldown_days(session: Session) -> int:
-    """Days before a customer may be contacted again for the same purpose (30 until changed)."""
-    return _setting(session, COOLDOWN_KEY)
-
-
-def set_cooldown_days(session: Session, days: int) -> int:
-    return _set_setting(session, COOLDOWN_KEY, days, "cooldown")
-
-
-def won_back_days(session: Session) -> int:
-    """Days after a contact within which a purchase counts as won back (60 until changed)."""
-    return _setting(session, WON_BACK_KEY)
-
-
-def set_won_back_days(session: Session, days: int) -> int:
-    return _set_setting(session, WON_BACK_KEY, days, "won-back window")
-
-
-def emails_per_minute(session: Session) -> int:
-    """The sending rate limit (0: as fast as the server takes them)."""
-    return _setting(session, RATE_KEY)
-
-
-def set_emails_per_minute(session: Session, rate: int) -> int:
-    return _set_setting(session, RATE_KEY, rate, "emails per minute")
-
-
-def setting_text(session: Session, key: str) -> str | None:
-    """A stored setting's raw text (the mail settings keep their own format)."""
-    row = session.get(Setting, key)
-    return None if row is None else row.value
-
-
-def set_setting_text(session: Session, key: str, value: str) -> None:
-    session.merge(Setting(key=key, value=value))
 
 
 @dataclass(frozen=True)
@@ -394,101 +335,6 @@ def preview_values(
     return template_values(get_profile(session), customer, sample)
 
 
-def sender(session: Session) -> tuple[str, str]:
-    """(name, email) the shop's emails come from; replies to it are how people unsubscribe."""
-    profile = get_profile(session)
-    if not profile.email:
-        raise InvalidInput(
-            "email", "Enter the shop's email address in Settings: emails are sent from it."
-        )
-    return profile.name, profile.email
-
-
-def mark_interrupted(session: Session, campaign_id: int) -> int:
-    """Contacts left "sending" by a crash become "uncertain" (see the module's docstring)."""
-    result = session.execute(
-        update(Contact)
-        .where(Contact.campaign_id == campaign_id, Contact.outcome == "sending")
-        .values(outcome="uncertain", error="Aftercare stopped while this email was being sent.")
-    )
-    return int(result.rowcount)  # type: ignore[attr-defined]
-
-
-def retry_uncertain(session: Session, campaign_id: int) -> int:
-    """The shopkeeper's choice: send the uncertain ones again (they may get two copies)."""
-    result = session.execute(
-        update(Contact)
-        .where(Contact.campaign_id == campaign_id, Contact.outcome == "uncertain")
-        .values(outcome="pending", message_id=None)
-    )
-    return int(result.rowcount)  # type: ignore[attr-defined]
-
-
-def pending_emails(session: Session, campaign_id: int) -> list[int]:
-    """The contacts still to send, in the order they were queued."""
-    return list(
-        session.scalars(
-            select(Contact.id)
-            .where(
-                Contact.campaign_id == campaign_id,
-                Contact.channel == "email",
-                Contact.outcome == "pending",
-            )
-            .order_by(Contact.id)
-        )
-    )
-
-
-@dataclass(frozen=True)
-class Outgoing:
-    """One email claimed for sending: who to, their placeholders, and its Message-ID."""
-
-    contact_id: int
-    name: str
-    email: str
-    values: dict[str, str]
-    message_id: str
-
-
-def claim_email(session: Session, contact_id: int, profile: ShopProfile) -> Outgoing | str | None:
-    """Mark a pending email "sending" (with the Message-ID it will carry) just before it goes
-    out. A str: it was skipped, and why (unsubscribed since it was queued...); None: it is no
-    longer pending."""
-    contact = session.get(Contact, contact_id)
-    if contact is None or contact.outcome != "pending":
-        return None
-    customer = session.get(Customer, contact.customer_id) if contact.customer_id else None
-    if customer is None or not customer.email:
-        reason = "The customer or their email address was removed."
-    elif not customer.email_marketing:
-        reason = "The customer withdrew email consent."
-    elif session.scalar(select(Customer.id).where(Customer.id == customer.id, suppressed("email"))):
-        reason = "The customer unsubscribed."
-    else:
-        voucher = session.get(Voucher, contact.voucher_id) if contact.voucher_id else None
-        contact.outcome = "sending"
-        domain = profile.email.rpartition("@")[2] or "aftercare.invalid"
-        contact.message_id = make_msgid(domain=domain)
-        return Outgoing(
-            contact.id,
-            customer.name,
-            customer.email,
-            template_values(profile, customer, voucher),
-            contact.message_id,
-        )
-    contact.outcome, contact.error = "skipped", reason
-    return reason
-
-
-def record_outcome(session: Session, contact_id: int, outcome: str, error: str | None) -> None:
-    """What became of a claimed email: sent, failed (with the server's words), uncertain, or
-    pending again (nothing was handed over)."""
-    contact = session.get(Contact, contact_id)
-    if contact is not None:
-        contact.outcome, contact.error = outcome, error
-        contact.sent_at = utc_now() if outcome == "sent" else None
-
-
 @dataclass(frozen=True)
 class CampaignResults:
     outcomes: dict[str, int]  # channel:outcome -> customers, e.g. "email:sent"
@@ -554,88 +400,3 @@ def campaign_results(session: Session, campaign_id: int) -> CampaignResults:
         vouchers_redeemed=redeemed or 0,
         returners_spend=spend,
     )
-
-
-@dataclass(frozen=True)
-class PostalPiece:
-    """One postcard or letter as printed (desktop/printing/postcards.py)."""
-
-    name: str
-    address_lines: tuple[str, ...]
-    headline: str  # the campaign's subject line, set large in a handwritten face
-    message: str
-    voucher: VoucherContent | None
-    contact_id: int = 0  # its "prepared" contact, confirmed by `confirm_printed`
-
-
-def postal_pieces(
-    session: Session,
-    campaign_id: int,
-    voucher: VoucherTerms | None = None,
-    *,
-    today: date | None = None,
-) -> tuple[list[PostalPiece], Audience]:
-    """The campaign's postcards or letters: customers with a postal address and post consent,
-    not suppressed nor in the cooldown, each with their own voucher when `voucher` is given.
-
-    Each customer gets a "prepared" contact in the caller's transaction (with the vouchers: a
-    failed run is rolled back whole). Prepared is not yet reached: a batch previewed and put
-    aside can be prepared again, and its customers keep the vouchers they were given then.
-    `confirm_printed` makes them "printed" once the pieces are printed or saved."""
-    campaign = get_campaign(session, campaign_id)
-    reached = campaign_audience(session, campaign, "post", today=today)
-    before = _prepared(session, campaign.id, reached.customer_ids)
-    fresh = [customer_id for customer_id in reached.customer_ids if customer_id not in before]
-    vouchers = (
-        issue_campaign_vouchers(session, campaign, fresh, voucher) if voucher is not None else {}
-    )
-    record_contacts(session, campaign, "post", "prepared", fresh, vouchers)
-    contacts = before | _prepared(session, campaign.id, fresh)
-    for customer_id, contact in before.items():
-        if contact.voucher_id is not None:
-            vouchers[customer_id] = session.get_one(Voucher, contact.voucher_id)
-    profile = get_profile(session)
-    pieces = []
-    for customer_id in reached.customer_ids:
-        customer = session.get(Customer, customer_id)
-        assert customer is not None
-        own = vouchers.get(customer_id)
-        values = template_values(profile, customer, own)
-        lines = (customer.address_line1, customer.address_line2, customer.town, customer.postcode)
-        pieces.append(
-            PostalPiece(
-                name=customer.name,
-                address_lines=tuple(line for line in lines if line),
-                headline=fill(campaign.subject, values),
-                message=fill(campaign.body_text, values),
-                voucher=voucher_content(own, profile.locale) if own is not None else None,
-                contact_id=contacts[customer_id].id,
-            )
-        )
-    return pieces, reached
-
-
-def _prepared(session: Session, campaign_id: int, customer_ids: list[int]) -> dict[int, Contact]:
-    """The campaign's prepared (not yet printed) postal contacts of these customers."""
-    found = session.scalars(
-        select(Contact).where(
-            Contact.campaign_id == campaign_id,
-            Contact.channel == "post",
-            Contact.outcome == "prepared",
-            Contact.customer_id.in_(customer_ids),
-        )
-    )
-    return {contact.customer_id: contact for contact in found if contact.customer_id is not None}
-
-
-def confirm_printed(session: Session, contact_ids: Sequence[int]) -> int:
-    """The prepared postcards or letters were printed (or saved to print): their customers now
-    count as reached. Returns how many were confirmed."""
-    if not contact_ids:
-        return 0
-    result = session.execute(
-        update(Contact)
-        .where(Contact.id.in_(list(contact_ids)), Contact.outcome == "prepared")
-        .values(outcome="printed", sent_at=utc_now())
-    )
-    return int(result.rowcount)  # type: ignore[attr-defined]

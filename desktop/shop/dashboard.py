@@ -36,7 +36,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from desktop.shop.campaigns import won_back_days
+from desktop.shop.campaign_settings import won_back_days
 from desktop.shop.customer_months import LocalMonths
 from desktop.shop.errors import InvalidInput
 from desktop.shop.lapsed import Rule, count_not_seen_lately, not_seen_lately_ids

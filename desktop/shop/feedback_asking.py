@@ -17,7 +17,8 @@ from email.utils import make_msgid
 from sqlalchemy import delete, update
 from sqlalchemy.orm import Session
 
-from desktop.shop.campaigns import PLACEHOLDER, Template, set_setting_text, setting_text
+from desktop.shop.campaign_settings import set_setting_text, setting_text
+from desktop.shop.campaigns import PLACEHOLDER, Template
 from desktop.shop.errors import InvalidInput
 from desktop.shop.feedback import FeedbackRequestDue, due_feedback_requests, mark_requested
 from desktop.shop.insert_options import insert_options

@@ -12,16 +12,16 @@ from typing import Literal
 from sqlalchemy.orm import Session
 
 from desktop.printing.postcards import render_letters, render_postcards
+from desktop.shop.campaign_emails import retry_uncertain
 from desktop.shop.campaign_offers import Offer, campaign_offer
+from desktop.shop.campaign_post import postal_pieces
 from desktop.shop.campaigns import (
     Audience,
     CampaignResults,
     campaign_audience,
     campaign_results,
     get_campaign,
-    postal_pieces,
     queue_emails,
-    retry_uncertain,
 )
 from desktop.shop.inserts import shop_branding
 from desktop.shop.mailing_lists import (

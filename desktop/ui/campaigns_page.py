@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.shop.campaigns import won_back_days
+from desktop.shop.campaign_settings import won_back_days
 from desktop.shop.settings import get_profile
 from desktop.store.shopfile import ShopDatabase
 from desktop.ui.campaign_actions import CampaignActions

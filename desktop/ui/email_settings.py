@@ -35,10 +35,10 @@ from desktop.mail.smtp_settings import (
     save_settings,
 )
 from desktop.mail.test_email import send_test_email
-from desktop.shop.campaigns import (
+from desktop.shop.campaign_emails import sender
+from desktop.shop.campaign_settings import (
     cooldown_days,
     emails_per_minute,
-    sender,
     set_cooldown_days,
     set_emails_per_minute,
     set_won_back_days,

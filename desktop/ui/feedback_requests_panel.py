@@ -36,7 +36,8 @@ from desktop.mail.feedback_requests import (
     sending_problems,
 )
 from desktop.mail.smtp_settings import PASSWORDS
-from desktop.shop.campaigns import Template, sender
+from desktop.shop.campaign_emails import sender
+from desktop.shop.campaigns import Template
 from desktop.shop.errors import InvalidInput
 from desktop.shop.feedback_asking import (
     PLACEHOLDERS,

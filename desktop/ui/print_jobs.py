@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QW
 
 from desktop.errors import describe_error
 from desktop.printing import render_inserts, render_voucher_slips
-from desktop.shop.campaigns import confirm_printed
+from desktop.shop.campaign_post import confirm_printed
 from desktop.shop.codes import format_code
 from desktop.shop.guides import CareCard, care_cards_for_purchases
 from desktop.shop.insert_options import InsertOptions

@@ -14,13 +14,8 @@ from sqlalchemy import select
 
 from desktop.mail.campaign_sending import SendResult, send_campaign
 from desktop.mail.smtp_settings import PasswordStore, load_settings, save_settings
-from desktop.shop.campaigns import (
-    CampaignPlan,
-    campaign_results,
-    create_campaign,
-    queue_emails,
-    set_emails_per_minute,
-)
+from desktop.shop.campaign_settings import set_emails_per_minute
+from desktop.shop.campaigns import CampaignPlan, campaign_results, create_campaign, queue_emails
 from desktop.shop.codes import format_code
 from desktop.shop.consent import ConsentChoice
 from desktop.shop.customers import CustomerDetails, create_customer

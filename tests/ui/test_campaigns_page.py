@@ -20,13 +20,8 @@ from sqlalchemy import select
 
 from desktop.mail.smtp_settings import PasswordStore, save_settings
 from desktop.shop.campaign_offers import Offer
-from desktop.shop.campaigns import (
-    CampaignPlan,
-    Template,
-    create_campaign,
-    list_campaigns,
-    set_emails_per_minute,
-)
+from desktop.shop.campaign_settings import set_emails_per_minute
+from desktop.shop.campaigns import CampaignPlan, Template, create_campaign, list_campaigns
 from desktop.shop.codes import format_code
 from desktop.shop.consent import ConsentChoice
 from desktop.shop.customers import CustomerDetails, create_customer

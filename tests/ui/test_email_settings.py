@@ -19,7 +19,7 @@ from desktop.mail.smtp_settings import (
     SmtpSettings,
     load_settings,
 )
-from desktop.shop.campaigns import cooldown_days, emails_per_minute, won_back_days
+from desktop.shop.campaign_settings import cooldown_days, emails_per_minute, won_back_days
 from desktop.shop.settings import ShopProfile, save_profile
 from desktop.store.shopfile import ShopDatabase
 from desktop.ui.email_settings import IN_KEYRING, EmailSettingsTab

@@ -11,7 +11,7 @@ from keyring.backend import KeyringBackend
 from pytestqt.qtbot import QtBot
 
 from desktop.mail.smtp_settings import PasswordStore, save_settings
-from desktop.shop.campaigns import set_emails_per_minute
+from desktop.shop.campaign_settings import set_emails_per_minute
 from desktop.shop.customers import CustomerDetails, create_customer
 from desktop.shop.feedback_asking import (
     RequestSettings,

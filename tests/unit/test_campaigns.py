@@ -15,21 +15,19 @@ from sqlalchemy import func, select, update
 from desktop.mail.campaign_sending import SendResult, preview_email, send_campaign
 from desktop.mail.smtp_settings import save_settings
 from desktop.printing.postcards import render_letters, render_postcards
+from desktop.shop.campaign_emails import retry_uncertain
 from desktop.shop.campaign_offers import Offer, campaign_offer
+from desktop.shop.campaign_post import confirm_printed, postal_pieces
+from desktop.shop.campaign_settings import set_cooldown_days, set_emails_per_minute
 from desktop.shop.campaigns import (
     CampaignPlan,
     Template,
     campaign_audience,
     campaign_results,
-    confirm_printed,
     create_campaign,
     get_campaign,
     list_campaigns,
-    postal_pieces,
     queue_emails,
-    retry_uncertain,
-    set_cooldown_days,
-    set_emails_per_minute,
 )
 from desktop.shop.codes import format_code
 from desktop.shop.consent import ConsentChoice

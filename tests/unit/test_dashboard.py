@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desktop.shop.campaigns import set_won_back_days
+from desktop.shop.campaign_settings import set_won_back_days
 from desktop.shop.customer_months import refresh_all_customer_months, refresh_customer_months
 from desktop.shop.customers import CustomerDetails, create_customer
 from desktop.shop.dashboard import (

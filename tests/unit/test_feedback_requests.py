@@ -11,7 +11,8 @@ from sqlalchemy import select
 
 from desktop.mail.feedback_requests import RequestSendResult, send_due_feedback_requests
 from desktop.mail.smtp_settings import save_settings
-from desktop.shop.campaigns import Template, set_emails_per_minute
+from desktop.shop.campaign_settings import set_emails_per_minute
+from desktop.shop.campaigns import Template
 from desktop.shop.catalogue import add_category, add_product
 from desktop.shop.consent import ConsentChoice, record_consent
 from desktop.shop.customers import CustomerDetails, create_customer
