@@ -21,8 +21,8 @@ from benchmarks import Context, Row, Spread, bench
 from benchmarks.sample_shop import ROOT, quiet_environment, sample_shop
 from desktop.printing.report import render_monthly_report
 from desktop.shop.customer_months import refresh_all_customer_months
-from desktop.shop.dashboard import monthly_report
 from desktop.shop.inserts import shop_branding
+from desktop.shop.monthly_report import monthly_report
 from desktop.shop.purchases import LineInput, PurchaseInput, record_purchase
 from desktop.shop.satisfaction import Month, months_ending
 from desktop.store.bulk import BulkLoader, bulk_load

@@ -120,8 +120,8 @@ def describe_preview(preview: ImportPreview) -> str:
 
 def write_report(args: argparse.Namespace) -> int:
     from desktop.printing.report import render_monthly_report
-    from desktop.shop.dashboard import monthly_report
     from desktop.shop.inserts import shop_branding
+    from desktop.shop.monthly_report import monthly_report
     from desktop.shop.satisfaction import Month
     from desktop.store.shopfile import open_shop
 

@@ -33,8 +33,8 @@ from desktop.printing.text import TextStyle, draw_line, fit_line
 from desktop.shop.money import format_money
 
 if TYPE_CHECKING:  # the content classes live beside SQLAlchemy, which printing never needs
-    from desktop.shop.dashboard import MonthlyReport
     from desktop.shop.inserts import ShopBranding
+    from desktop.shop.monthly_report import MonthlyReport
     from desktop.shop.satisfaction import Satisfaction
 
 PAGE = (210 * mm, 297 * mm)

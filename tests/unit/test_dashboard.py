@@ -21,7 +21,6 @@ from desktop.shop.dashboard import (
     follow_ups_figure,
     headline,
     inserts_to_print_list,
-    monthly_report,
     newly_not_seen_figure,
     newly_not_seen_list,
     parcels_figure,
@@ -42,6 +41,7 @@ from desktop.shop.lapsed import refresh_rhythm
 from desktop.shop.loyalty_ledger import adjust_points
 from desktop.shop.loyalty_members import enrol
 from desktop.shop.loyalty_rules import Programme, save_programme
+from desktop.shop.monthly_report import monthly_report
 from desktop.shop.purchases import LineInput, PurchaseInput, record_purchase, void_purchase
 from desktop.shop.satisfaction import Month
 from desktop.shop.vouchers import VoucherTerms, issue_voucher, redeem_voucher

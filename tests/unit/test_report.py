@@ -15,13 +15,12 @@ from desktop.printing.report import render_monthly_report
 from desktop.shop.dashboard import (
     CustomerMonthFigure,
     FollowUpsFigure,
-    MonthlyReport,
     PointsFigure,
     RepeatFigure,
-    SalesFigure,
     VoucherMonthFigure,
     WinBackMonthFigure,
 )
+from desktop.shop.monthly_report import MonthlyReport, SalesFigure
 from desktop.shop.satisfaction import (
     CategorySatisfaction,
     FeedbackRow,
@@ -185,8 +184,8 @@ def test_the_pages_are_not_blank(tmp_path: Path) -> None:
 
 
 def test_a_report_from_a_real_shop(shop: ShopDatabase, tmp_path: Path) -> None:
-    from desktop.shop.dashboard import monthly_report
     from desktop.shop.inserts import shop_branding
+    from desktop.shop.monthly_report import monthly_report
 
     with shop.read() as session:
         report = monthly_report(session, MAY, datetime(2026, 6, 1).date())
