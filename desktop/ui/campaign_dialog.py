@@ -37,6 +37,7 @@ from desktop.shop.vouchers import validity_days
 from desktop.store.shopfile import ShopDatabase
 from desktop.ui.campaign_offer import OfferEditor
 from desktop.ui.customer_format import mute
+from desktop.ui.dialog_buttons import action_buttons
 from desktop.ui.events import ShopEvents
 from desktop.ui.inline_errors import error_label, fit_height, show_message, with_error
 from desktop.ui.segments_dialog import SegmentsDialog
@@ -121,16 +122,7 @@ class NewCampaignDialog(QDialog):
         form.addRow("Voucher", self.offer)
         form.addRow("Email", with_error(email_row, self.email_error))
 
-        self.create_button = QPushButton("C&reate campaign")
-        self.create_button.setDefault(True)
-        self.create_button.clicked.connect(self.save)
-        cancel = QPushButton("Cancel")
-        cancel.setAutoDefault(False)
-        cancel.clicked.connect(self.reject)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(cancel)
-        buttons.addWidget(self.create_button)
+        self.create_button, buttons = action_buttons(self, "C&reate campaign", self.save)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.form_error)

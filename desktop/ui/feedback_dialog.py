@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -28,6 +27,7 @@ from desktop.shop.purchases import browse_purchases
 from desktop.shop.settings import get_profile
 from desktop.store.shopfile import ShopDatabase
 from desktop.ui.customer_picker import NEW_FIELDS, CustomerPicker
+from desktop.ui.dialog_buttons import action_buttons
 from desktop.ui.events import ShopEvents
 from desktop.ui.feedback_format import LOW_COLOUR, day
 from desktop.ui.feedback_stars import StarRating
@@ -121,16 +121,7 @@ class RecordFeedbackDialog(QDialog):
             label.setBuddy(field)
             form.addRow(label, row)
 
-        self.record_button = QPushButton("Record feedback")
-        self.record_button.setDefault(True)
-        self.record_button.clicked.connect(self.record)
-        cancel = QPushButton("Cancel")
-        cancel.setAutoDefault(False)
-        cancel.clicked.connect(self.reject)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(cancel)
-        buttons.addWidget(self.record_button)
+        self.record_button, buttons = action_buttons(self, "Record feedback", self.record)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.form_error)

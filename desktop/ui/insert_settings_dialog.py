@@ -41,6 +41,7 @@ from desktop.shop.templates import list_templates, update_template
 from desktop.shop.voucher_kinds import KINDS
 from desktop.shop.vouchers import MAX_VALIDITY_DAYS
 from desktop.store.shopfile import ShopDatabase
+from desktop.ui.dialog_buttons import action_buttons
 from desktop.ui.events import ShopEvents
 from desktop.ui.inline_errors import error_label, show_message, with_error
 from desktop.ui.insert_template_editor import InsertTemplateEditor
@@ -77,17 +78,7 @@ class InsertSettingsDialog(QDialog):
         self.preview_button = QPushButton("Preview insert")
         self.preview_button.clicked.connect(self.preview_insert)
         self.printer.idle.connect(lambda: self.preview_button.setEnabled(True))
-        self.save_button = QPushButton("Save")
-        self.save_button.setDefault(True)
-        self.save_button.clicked.connect(self.save)
-        cancel = QPushButton("Cancel")
-        cancel.setAutoDefault(False)
-        cancel.clicked.connect(self.reject)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.preview_button)
-        buttons.addStretch(1)
-        buttons.addWidget(cancel)
-        buttons.addWidget(self.save_button)
+        self.save_button, buttons = action_buttons(self, "Save", self.save, self.preview_button)
         # Built-in wording is shown read-only: it should look it, not like a field to type in.
         self.setStyleSheet(
             'QLineEdit[readOnly="true"], QPlainTextEdit[readOnly="true"]'

@@ -36,6 +36,7 @@ from desktop.shop.vouchers import (
     refusal,
 )
 from desktop.store.shopfile import ShopDatabase
+from desktop.ui.dialog_buttons import action_buttons
 from desktop.ui.events import ShopEvents
 from desktop.ui.inline_errors import error_colour, good_colour
 from desktop.ui.purchase_table import local_time
@@ -241,16 +242,7 @@ class RedeemDialog(QDialog):
         self.reference.returnPressed.connect(self.find_reference)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
-        self.redeem_button = QPushButton("Redeem")
-        self.redeem_button.setDefault(True)
-        self.redeem_button.clicked.connect(self.redeem)
-        cancel = QPushButton("Cancel")
-        cancel.setAutoDefault(False)
-        cancel.clicked.connect(self.reject)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(cancel)
-        buttons.addWidget(self.redeem_button)
+        self.redeem_button, buttons = action_buttons(self, "Redeem", self.redeem)
         layout = QVBoxLayout(self)
         layout.addWidget(about)
         layout.addWidget(QLabel("Take it off which purchase?"))

@@ -33,6 +33,7 @@ from desktop.shop.settings import get_profile
 from desktop.shop.suppression import Channel, list_suppressions, suppress
 from desktop.store.shopfile import ShopDatabase
 from desktop.ui.customer_picker import CustomerPicker
+from desktop.ui.dialog_buttons import action_buttons
 from desktop.ui.events import ShopEvents
 from desktop.ui.inline_errors import error_label, fit_height, good_colour, show_message, with_error
 from desktop.ui.table_models import Index, RowsTableModel
@@ -157,16 +158,7 @@ class RecordUnsubscribeDialog(QDialog):
         form.addRow("No &more", self.channel)
         form.addRow("&How they said so", self.source)
         form.addRow("&Note", self.note)
-        self.record_button = QPushButton("Record unsubscribe")
-        self.record_button.setDefault(True)
-        self.record_button.clicked.connect(self.record)
-        cancel = QPushButton("Cancel")
-        cancel.setAutoDefault(False)
-        cancel.clicked.connect(self.reject)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(cancel)
-        buttons.addWidget(self.record_button)
+        self.record_button, buttons = action_buttons(self, "Record unsubscribe", self.record)
         layout = QVBoxLayout(self)
         layout.addWidget(explain)
         layout.addLayout(form)

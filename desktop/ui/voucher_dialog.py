@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QRadioButton,
     QSpinBox,
     QVBoxLayout,
@@ -40,6 +39,7 @@ from desktop.shop.vouchers import (
 )
 from desktop.store.shopfile import ShopDatabase
 from desktop.ui.customer_picker import NEW_FIELDS, CustomerPicker
+from desktop.ui.dialog_buttons import action_buttons
 from desktop.ui.events import ShopEvents
 from desktop.ui.inline_errors import error_label, fit_height, show_message, with_error
 from desktop.ui.reason_dialog import ReasonDialog
@@ -150,17 +150,9 @@ class IssueVoucherDialog(QDialog):
         form.addRow("Terms", with_error(self.terms, self.terms_error))
         form.addRow("For", with_error(owner, self.picker))
 
-        self.issue_button = QPushButton("Issue voucher")
-        self.issue_button.setDefault(True)
-        self.issue_button.clicked.connect(self.issue)
-        cancel = QPushButton("Cancel")
-        cancel.setAutoDefault(False)
-        cancel.clicked.connect(self.reject)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.print_now)
-        buttons.addStretch(1)
-        buttons.addWidget(cancel)
-        buttons.addWidget(self.issue_button)
+        self.issue_button, buttons = action_buttons(
+            self, "Issue voucher", self.issue, self.print_now
+        )
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.form_error)
