@@ -32,6 +32,7 @@ from desktop.shop.catalogue import add_category, add_product
 from desktop.shop.consent import EMAIL_WORDING, POST_WORDING
 from desktop.shop.customer_months import refresh_all_customer_months
 from desktop.shop.customers import build_search_text, normalise_email, normalise_phone, postcode_key
+from desktop.shop.demo_extras import add_extras
 from desktop.shop.errors import ShopError
 from desktop.shop.lapsed import refresh_all_rhythms
 from desktop.shop.parcels import PARCEL_CHANNELS
@@ -268,7 +269,8 @@ def build_demo(shop: ShopDatabase, options: DemoOptions) -> DemoSummary:
     if shop.path is None:
         raise ShopError("The sample shop can only be built in a shop file, not a server database.")
     rng = random.Random(options.seed)
-    days = _Calendar.ending(options.today or datetime.now(UTC).date(), options.years)
+    today = options.today or datetime.now(UTC).date()
+    days = _Calendar.ending(today, options.years)
     with shop.write() as session:
         _refuse_existing_data(session)
         if not is_set_up(session):
@@ -299,7 +301,9 @@ def build_demo(shop: ShopDatabase, options: DemoOptions) -> DemoSummary:
         # Tables other capabilities derive from purchases, filled as after an import.
         refresh_all_rhythms(session)
         refresh_all_customer_months(session)
-    return DemoSummary(len(people), totals.purchases, options.years)
+        # Guides, vouchers, loyalty, feedback, a campaign, today's parcels: every page alive.
+        extras = add_extras(session, options.seed, today)
+    return DemoSummary(len(people), totals.purchases + extras.purchases, options.years)
 
 
 def _refuse_existing_data(session: Session) -> None:
