@@ -9,7 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal, Protocol
 
 from babel.dates import format_date
-from sqlalchemy import ColumnElement, and_, or_, select, tuple_
+from sqlalchemy import ColumnElement, and_, exists, or_, select, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
@@ -22,6 +22,7 @@ from desktop.shop.settings import get_profile
 from desktop.shop.text import clean_line
 from desktop.shop.voucher_kinds import KINDS
 from desktop.store.models import Customer, Purchase, Setting, Voucher, VoucherRedemption, utc_now
+from desktop.store.models_campaigns import Contact
 
 CODE_LENGTH = 12
 VALIDITY_KEY = "vouchers.validity_days"
@@ -324,11 +325,17 @@ def list_vouchers(
 
 
 def unprinted_vouchers(session: Session, today: date | None = None) -> list[Voucher]:
-    """Usable vouchers whose slip was never printed, oldest first (for one batch of slips)."""
+    """Usable vouchers whose slip was never printed, oldest first (for one batch of slips).
+    A voucher a campaign delivered (by email, post or a mailing list) needs no slip."""
+    delivered = exists().where(Contact.voucher_id == Voucher.id)
     statement = (
         select(Voucher)
         .outerjoin(VoucherRedemption, VoucherRedemption.voucher_id == Voucher.id)
-        .where(Voucher.printed_at.is_(None), *_in_state("unused", today or date.today()))
+        .where(
+            Voucher.printed_at.is_(None),
+            ~delivered,
+            *_in_state("unused", today or date.today()),
+        )
         .order_by(Voucher.issued_at, Voucher.id)
     )
     return list(session.scalars(statement))

@@ -37,7 +37,7 @@ from desktop.shop.inserts import shop_branding
 from desktop.shop.purchases import LineInput, PurchaseInput, record_purchase
 from desktop.shop.settings import ShopProfile, save_profile
 from desktop.shop.suppression import suppress
-from desktop.shop.vouchers import VoucherTerms, redeem_voucher
+from desktop.shop.vouchers import VoucherTerms, redeem_voucher, unprinted_vouchers
 from desktop.store.models import Voucher
 from desktop.store.models_campaigns import Contact
 from desktop.store.shopfile import ShopDatabase
@@ -148,6 +148,8 @@ def test_each_consented_customer_gets_one_email_with_their_own_voucher(
         results = campaign_results(session, campaign_id)
     assert (results.sent, results.failed, results.vouchers_issued) == (3, 0, 3)
     assert len(smtp_server.inbox.messages) == 3
+    with shop.read() as session:
+        assert unprinted_vouchers(session) == []  # emailed: no slip to print
 
 
 def test_the_server_dropping_half_way_then_resume_sends_nobody_two_copies(
