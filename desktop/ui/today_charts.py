@@ -241,6 +241,7 @@ class ChartCard(QFrame):
         axis_x = QBarCategoryAxis()
         axis_x.append(labels)
         axis_x.setGridLineVisible(False)
+        axis_x.setTruncateLabels(False)  # "Sept" is a letter longer than the other months
         chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
         return chart
 
