@@ -22,6 +22,7 @@ from desktop.ui.events import ShopEvents
 from desktop.ui.main_window import MainWindow
 
 if TYPE_CHECKING:
+    from desktop.ui.automatic_requests import AutomaticFeedbackRequests
     from desktop.ui.opening import AutomaticBackups
 
 log = logging.getLogger(__name__)
@@ -83,10 +84,12 @@ class OpenedShop:
 
     def __init__(self) -> None:
         self.backups: AutomaticBackups | None = None
+        self.requests: AutomaticFeedbackRequests | None = None
 
     def open_into(self, window: MainWindow, location: str) -> None:
         """Open (recovering or setting up as needed) and attach; on failure say why and quit."""
         from desktop.errors import describe_error
+        from desktop.ui.automatic_requests import AutomaticFeedbackRequests
         from desktop.ui.error_dialog import install_excepthook
         from desktop.ui.opening import AutomaticBackups, first_run, open_with_recovery
 
@@ -109,10 +112,13 @@ class OpenedShop:
         shop, note = opened
         install_excepthook()
         self.backups = AutomaticBackups(shop, window.events)
+        self.requests = AutomaticFeedbackRequests(shop, window.events)
         window.attach(shop, note)
 
     def close(self, status: int) -> int:
         """After the window has gone: the closing backup, then let go of the file."""
+        if self.requests is not None:
+            self.requests.stop()
         if self.backups is not None:
             self.backups.on_close()
             self.backups.shop.close()

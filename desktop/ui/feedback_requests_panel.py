@@ -95,7 +95,8 @@ class FeedbackRequestsPanel(QWidget):
             "A few days after a purchase, customers with an email address get one short email "
             "asking how it went, with a link to your feedback form and the care guide for what "
             "they bought. Anyone who unsubscribed or asked not to be asked is left out, and "
-            "nobody gets more than one in 30 days."
+            "nobody gets more than one in 30 days. While Aftercare is open, due requests go out "
+            "on their own every few hours; Send now sends them at once."
         )
         intro.setWordWrap(True)
         self.notice = QLabel()
