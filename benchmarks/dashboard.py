@@ -106,6 +106,12 @@ def _extras(loader: BulkLoader, shop: ShopDatabase, rng: random.Random) -> dict[
             for customer_id, seen in session.execute(select(Customer.id, Customer.last_seen_at))
             if seen is not None
         }
+        # The sample shop has a little of each already: these rows number on after its own.
+        first = {
+            table: session.scalar(select(func.max(table.id))) or 0
+            for table in (Feedback, Voucher, VoucherRedemption, LoyaltyAccount, Campaign, Contact)
+        }
+        already_members = set(session.scalars(select(LoyaltyAccount.customer_id)))
     feedback: list[tuple[object, ...]] = []
     follow_ups: list[tuple[object, ...]] = []
     vouchers: list[tuple[object, ...]] = []
@@ -117,7 +123,7 @@ def _extras(loader: BulkLoader, shop: ShopDatabase, rng: random.Random) -> dict[
             recommend = min(10, max(0, rating * 2 + rng.randint(-1, 1)))
             received = loader.stored_time(min(now, bought + rng.randint(DAY, 10 * DAY)))
             comment = "Lovely, thank you" if rng.random() < 0.3 else ""
-            number = len(feedback) + 1
+            number = first[Feedback] + len(feedback) + 1
             feedback.append(
                 (
                     *(number, purchase_id, customer_id, rating, recommend, comment),
@@ -128,7 +134,7 @@ def _extras(loader: BulkLoader, shop: ShopDatabase, rng: random.Random) -> dict[
                 state = rng.choices(("new", "contacted", "resolved"), (1, 1, 6))[0]
                 follow_ups.append((number, state, received, received))
         if rng.random() < VOUCHER_SHARE:
-            number = len(vouchers) + 1
+            number = first[Voucher] + len(vouchers) + 1
             vouchers.append(
                 (
                     *(number, f"B{number:011d}", "thank_you", 10, "GBP", 0, "2099-12-31", "", ""),
@@ -137,7 +143,12 @@ def _extras(loader: BulkLoader, shop: ShopDatabase, rng: random.Random) -> dict[
             )
             used = bought + rng.randint(7 * DAY, 90 * DAY)
             if rng.random() < REDEEMED_SHARE and used < now:
-                redemptions.append((number, number, purchase_id, 250, loader.stored_time(used)))
+                redemptions.append(
+                    (
+                        first[VoucherRedemption] + len(redemptions) + 1,
+                        *(number, purchase_id, 250, loader.stored_time(used)),
+                    )
+                )
     loader.insert(Feedback, FEEDBACK_COLUMNS, feedback)
     loader.insert(FollowUp, ("feedback_id", "state", "opened_at", "changed_at"), follow_ups)
     loader.insert(Voucher, VOUCHER_COLUMNS, vouchers)
@@ -146,17 +157,21 @@ def _extras(loader: BulkLoader, shop: ShopDatabase, rng: random.Random) -> dict[
         ("id", "voucher_id", "purchase_id", "discount", "redeemed_at"),
         redemptions,
     )
-    members = rng.sample(range(1, customers + 1), int(customers * MEMBER_SHARE))
+    members = [
+        customer_id
+        for customer_id in rng.sample(range(1, customers + 1), int(customers * MEMBER_SHARE))
+        if customer_id not in already_members
+    ]
     enrolled = loader.stored_time(now - 2 * YEAR)
     loader.insert(
         LoyaltyAccount,
         ("id", "customer_id", "card_number", "enrolled_at", "balance", "version"),
         [
             (number, customer_id, f"{number:010d}", enrolled, rng.randint(0, 400), 0)
-            for number, customer_id in enumerate(sorted(members), start=1)
+            for number, customer_id in enumerate(sorted(members), start=first[LoyaltyAccount] + 1)
         ],
     )
-    campaigns, contacts = _campaigns(loader, rng, last_seen, now)
+    campaigns, contacts = _campaigns(loader, rng, last_seen, now, first[Campaign], first[Contact])
     return {
         "campaign contacts": contacts,
         "campaigns": campaigns,
@@ -169,14 +184,20 @@ def _extras(loader: BulkLoader, shop: ShopDatabase, rng: random.Random) -> dict[
 
 
 def _campaigns(
-    loader: BulkLoader, rng: random.Random, last_seen: dict[int, int], now: int
+    loader: BulkLoader,
+    rng: random.Random,
+    last_seen: dict[int, int],
+    now: int,
+    first_campaign: int,
+    first_contact: int,
 ) -> tuple[int, int]:
     """A win-back campaign a month for a year, each reaching CAMPAIGN_REACH customers who were
     away 90 days or more by then; about one in twelve of those reached has come back since."""
     campaigns: list[tuple[object, ...]] = []
     contacts: list[tuple[object, ...]] = []
-    for number in range(1, 13):
-        at = now - number * 30 * DAY
+    for month in range(1, 13):
+        number = first_campaign + month
+        at = now - month * 30 * DAY
         sent = loader.stored_time(at)
         campaigns.append((number, f"We miss you {number}", "win_back", "", "{}", "", "", "", sent))
         away = [c for c, seen in last_seen.items() if seen < at - 90 * DAY]
@@ -187,7 +208,10 @@ def _campaigns(
         )
         for customer_id in chosen:
             contacts.append(
-                (len(contacts) + 1, customer_id, number, "email", "win_back", "sent", sent, sent)
+                (
+                    *(first_contact + len(contacts) + 1, customer_id, number),
+                    *("email", "win_back", "sent", sent, sent),
+                )
             )
     loader.insert(Campaign, CAMPAIGN_COLUMNS, campaigns)
     loader.insert(Contact, CONTACT_COLUMNS, contacts)
