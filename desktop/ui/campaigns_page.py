@@ -8,12 +8,10 @@ from html import escape
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -28,6 +26,7 @@ from desktop.ui.campaign_results import CampaignsTableModel, ResultsPanel, campa
 from desktop.ui.campaign_sender import plural
 from desktop.ui.customer_format import mute
 from desktop.ui.events import ShopEvents
+from desktop.ui.list_view import list_view
 from desktop.ui.segments_dialog import SegmentsDialog
 
 REFRESHED_BY = ("purchases", "vouchers", "segments", "customers", "campaigns")
@@ -51,14 +50,8 @@ class CampaignsPage(QWidget):
         self.segments_button = QPushButton("Se&gments…")
         self.segments_button.clicked.connect(self.open_segments)
         self.model = CampaignsTableModel(self.profile, self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
+        self.table = list_view(self.model, stretch=(0,))
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
-        self.table.setAlternatingRowColors(True)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)

@@ -8,13 +8,10 @@ from typing import Literal
 from PySide6.QtCore import QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -26,6 +23,7 @@ from desktop.ui.feedback_follow_up_panel import FollowUpPanel
 from desktop.ui.feedback_format import STATE_COLOURS, age, one_line, score, state
 from desktop.ui.feedback_goodwill import GoodwillVoucherDialog
 from desktop.ui.inline_errors import error_label, good_colour, show_message
+from desktop.ui.list_view import list_view
 from desktop.ui.print_jobs import BatchPrinter, PrintProgress, slips_job
 from desktop.ui.table_models import Index, RowsTableModel
 
@@ -103,19 +101,8 @@ class FollowUpsView(QWidget):
         self.state.currentIndexChanged.connect(lambda _index: self.refresh())
         self.count = QLabel()
         self.model = FollowUpTableModel(self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((0, 90), (1, 160), (2, 130), (4, 70), (5, 50)):
-            self.table.setColumnWidth(column, width)
+        widths = {0: 90, 1: 160, 2: 130, 4: 70, 5: 50}
+        self.table = list_view(self.model, stretch=(3,), widths=widths)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._chosen())
         self.table.doubleClicked.connect(self._double_clicked)
         self.empty = QLabel()

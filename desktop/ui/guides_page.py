@@ -8,15 +8,12 @@ from collections.abc import Callable
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
 from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
     QPushButton,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -38,6 +35,7 @@ from desktop.ui.guide_card_preview import CardPreview
 from desktop.ui.guide_editor import GuideEditor
 from desktop.ui.guide_list import GuideTableModel, matching
 from desktop.ui.inline_errors import error_label, show_message
+from desktop.ui.list_view import list_view
 from desktop.ui.table_models import Index
 
 REFRESHED_BY = ("guides", "catalogue")
@@ -66,18 +64,7 @@ class GuidesPage(QWidget):
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(lambda _text: self._show_rows())
         self.model = GuideTableModel(self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.table.setColumnWidth(0, 190)
-        self.table.setColumnWidth(2, 90)
+        self.table = list_view(self.model, stretch=(1,), widths={0: 190, 2: 90})
         self.table.selectionModel().currentRowChanged.connect(self._row_chosen)
         self.empty = QLabel(
             "No guides yet. Write one for what you sell (how to care for leather, how to brew "

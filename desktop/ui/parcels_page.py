@@ -14,16 +14,13 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDateEdit,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -39,6 +36,7 @@ from desktop.store.shopfile import ShopDatabase
 from desktop.ui.events import ShopEvents
 from desktop.ui.inline_errors import error_label, show_message
 from desktop.ui.insert_settings_dialog import InsertSettingsDialog
+from desktop.ui.list_view import list_view
 from desktop.ui.print_jobs import BatchPrinter, PrintProgress, RenderedBatch, insert_job, plural
 from desktop.ui.table_models import Index, RowsTableModel
 
@@ -208,19 +206,8 @@ class ParcelsPage(QWidget):
         self.colour_choice.addItem("Greyscale", False)
 
         self.model = ParcelTableModel(self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((0, 60), (1, 90), (2, 170), (4, 80), (5, 150), (6, 190)):
-            self.table.setColumnWidth(column, width)
+        widths = {0: 60, 1: 90, 2: 170, 4: 80, 5: 150, 6: 190}
+        self.table = list_view(self.model, stretch=(3,), widths=widths, many=True)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         self.empty = QLabel()
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)

@@ -10,13 +10,11 @@ from typing import Literal
 
 from PySide6.QtCore import QModelIndex, QObject, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
     QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -31,6 +29,7 @@ from desktop.store.shopfile import ShopDatabase
 from desktop.ui import workers
 from desktop.ui.customer_format import ShopFormat, mute
 from desktop.ui.inline_errors import error_label, show_message
+from desktop.ui.list_view import list_view
 from desktop.ui.table_models import Index, RowsTableModel
 
 UNKNOWN_ERROR = "The list could not be read. The details are in the log."
@@ -296,15 +295,8 @@ class ListDialog(QDialog):
         self.setWindowTitle(figure.title)
         self.resize(820, 480)
         self.model = ListModel(figure, self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.setAlternatingRowColors(True)
+        self.table = list_view(self.model)
         self.table.setShowGrid(False)
-        self.table.setWordWrap(False)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.activated.connect(self._activated)
         self.status = QLabel("Loading…")

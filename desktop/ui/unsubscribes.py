@@ -10,18 +10,15 @@ from datetime import datetime
 from PySide6.QtCore import QModelIndex, QObject, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QButtonGroup,
     QComboBox,
     QDialog,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
     QRadioButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -36,6 +33,7 @@ from desktop.ui.customer_picker import CustomerPicker
 from desktop.ui.dialog_buttons import action_buttons
 from desktop.ui.events import ShopEvents
 from desktop.ui.inline_errors import error_label, fit_height, good_colour, show_message, with_error
+from desktop.ui.list_view import list_view
 from desktop.ui.table_models import Index, RowsTableModel
 
 CHANNEL_CHOICES: tuple[tuple[Channel, str], ...] = (
@@ -253,18 +251,8 @@ class UnsubscribesTab(QWidget):
         self.filtered.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.search.textChanged.connect(self.filtered.setFilterFixedString)
         self.search.textChanged.connect(lambda _text: self._show_count())
-        self.table = QTableView()
-        self.table.setModel(self.filtered)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((0, 140), (1, 190), (2, 230), (3, 120), (4, 160)):
-            self.table.setColumnWidth(column, width)
+        widths = {0: 140, 1: 190, 2: 230, 3: 120, 4: 160}
+        self.table = list_view(self.filtered, stretch=(5,), widths=widths, many=True)
         self.count = QLabel()
         self.done = QLabel()
         self.done.setStyleSheet(f"color: {good_colour()}; font-weight: 600;")
