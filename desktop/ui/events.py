@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection
+
 from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QWidget
 
 
 class ShopEvents(QObject):
@@ -25,3 +28,38 @@ class ShopEvents(QObject):
     """
 
     changed = Signal(str)
+
+
+class Freshness(QObject):
+    """Keeps a page current: a change named in `names` refreshes it at once while it is shown,
+    or marks it stale so `catch_up` (from the page's `activate`) refreshes it when shown again."""
+
+    def __init__(
+        self,
+        page: QWidget,
+        events: ShopEvents,
+        names: Collection[str],
+        refresh: Callable[[], object],
+    ) -> None:
+        super().__init__(page)
+        self.stale = False
+        self._page = page
+        self._names = frozenset(names)
+        self._refresh = refresh
+        events.changed.connect(self._changed)
+
+    def _changed(self, what: str) -> None:
+        if what not in self._names:
+            return
+        if self._page.isVisible():
+            self._refresh_now()
+        else:
+            self.stale = True
+
+    def catch_up(self) -> None:
+        if self.stale:
+            self._refresh_now()
+
+    def _refresh_now(self) -> None:
+        self.stale = False
+        self._refresh()

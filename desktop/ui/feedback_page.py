@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.store.shopfile import ShopDatabase
-from desktop.ui.events import ShopEvents
+from desktop.ui.events import Freshness, ShopEvents
 from desktop.ui.feedback_dialog import RecordFeedbackDialog
 from desktop.ui.feedback_follow_ups import FollowUpsView
 from desktop.ui.feedback_import_dialog import ImportFeedbackDialog
@@ -39,7 +39,6 @@ class FeedbackPage(QWidget):
         super().__init__(parent)
         self.shop = shop
         self.events = events
-        self._stale = False
         self.record_dialog: RecordFeedbackDialog | None = None
         self.import_dialog: ImportFeedbackDialog | None = None
 
@@ -86,18 +85,16 @@ class FeedbackPage(QWidget):
         layout.addWidget(self.done)
         layout.addWidget(self.tabs, 1)
 
-        events.changed.connect(self._shop_changed)
+        self.freshness = Freshness(self, events, REFRESHED_BY, self.refresh)
         self.refresh()
 
     def activate(self) -> None:
         """Shown by the main window: catch up on what changed meanwhile."""
-        if self._stale:
-            self.refresh()
+        self.freshness.catch_up()
         self.tabs.currentWidget().setFocus()
 
     def refresh(self) -> None:
         """Read the open tab again (the others catch up when opened)."""
-        self._stale = False
         tab = self.tabs.currentIndex()
         if tab == FOLLOW_UPS:
             self.follow_ups.refresh()
@@ -107,14 +104,6 @@ class FeedbackPage(QWidget):
             self.satisfaction.refresh()
         else:
             self.asking.refresh()
-
-    def _shop_changed(self, what: str) -> None:
-        if what not in REFRESHED_BY:
-            return
-        if self.isVisible():
-            self.refresh()
-        else:
-            self._stale = True
 
     def record_feedback_for(
         self, customer_id: int | None, purchase_id: int | None

@@ -30,7 +30,7 @@ from desktop.shop.guides import (
     update_guide,
 )
 from desktop.store.shopfile import ShopDatabase
-from desktop.ui.events import ShopEvents
+from desktop.ui.events import Freshness, ShopEvents
 from desktop.ui.guide_card_preview import CardPreview
 from desktop.ui.guide_editor import GuideEditor
 from desktop.ui.guide_list import GuideTableModel, matching
@@ -48,7 +48,6 @@ class GuidesPage(QWidget):
         super().__init__(parent)
         self.shop = shop
         self.events = events
-        self._stale = False
         self._all: list[GuideRow] = []
         self.editing_id: int | None = None  # None: a new guide
         self.dirty = False
@@ -130,13 +129,12 @@ class GuidesPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(split)
 
-        events.changed.connect(self._shop_changed)
+        self.freshness = Freshness(self, events, REFRESHED_BY, self.refresh)
         self.refresh()
         self._start_new()
 
     def activate(self) -> None:
-        if self._stale:
-            self.refresh()
+        self.freshness.catch_up()
         (self.table if self.model.rowCount() else self.editor.title).setFocus()
 
     def refresh(self) -> None:
@@ -149,16 +147,7 @@ class GuidesPage(QWidget):
                 for p in list_products(session, active_only=False)
             ]
         self.editor.set_choices(categories, products)
-        self._stale = False
         self._show_rows()
-
-    def _shop_changed(self, what: str) -> None:
-        if what not in REFRESHED_BY:
-            return
-        if self.isVisible():
-            self.refresh()
-        else:
-            self._stale = True
 
     def _show_rows(self) -> None:
         self.model.set_rows(matching(self._all, self.search.text()))

@@ -19,7 +19,7 @@ from desktop.shop.money import format_money
 from desktop.shop.purchases import CHANNELS, PurchaseRow, find_purchase, get_purchase
 from desktop.shop.settings import get_profile
 from desktop.store.shopfile import ShopDatabase
-from desktop.ui.events import ShopEvents
+from desktop.ui.events import Freshness, ShopEvents
 from desktop.ui.inline_errors import error_label, show_message
 from desktop.ui.list_view import list_view
 from desktop.ui.purchase_dialog import PurchaseDialog
@@ -40,7 +40,6 @@ class PurchasesPage(QWidget):
         super().__init__(parent)
         self.shop = shop
         self.events = events
-        self._stale = False
 
         self.find_box = QLineEdit()
         self.find_box.setPlaceholderText("Find a reference, e.g. P-000123 or just 123, then Enter")
@@ -86,13 +85,12 @@ class PurchasesPage(QWidget):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.details)
 
-        events.changed.connect(self._shop_changed)
+        self.freshness = Freshness(self, events, REFRESHED_BY, self.refresh)
         self._selection_changed()
 
     def activate(self) -> None:
         """Shown by the main window: catch up on changes made elsewhere, keys to the list."""
-        if self._stale:
-            self.refresh()
+        self.freshness.catch_up()
         self.table.setFocus()
         if self.selected_row() is None and self.model.rowCount():
             self.table.selectRow(0)
@@ -101,18 +99,9 @@ class PurchasesPage(QWidget):
         """Read the list again, keeping the selected purchase when it is still there."""
         selected = self.selected_row()
         self.model.refresh()
-        self._stale = False
         if selected is not None:
             self._select(selected.id)
         self._selection_changed()
-
-    def _shop_changed(self, what: str) -> None:
-        if what not in REFRESHED_BY:
-            return
-        if self.isVisible():
-            self.refresh()
-        else:
-            self._stale = True
 
     def selected_row(self) -> PurchaseRow | None:
         rows = self.table.selectionModel().selectedRows()

@@ -28,7 +28,7 @@ from desktop.shop.vouchers import (
     unprinted_vouchers,
 )
 from desktop.store.shopfile import ShopDatabase
-from desktop.ui.events import ShopEvents
+from desktop.ui.events import Freshness, ShopEvents
 from desktop.ui.inline_errors import error_label, good_colour, show_message
 from desktop.ui.list_view import list_view
 from desktop.ui.print_jobs import BatchPrinter, PrintProgress, RenderedBatch, plural, slips_job
@@ -137,7 +137,6 @@ class VouchersPage(QWidget):
         super().__init__(parent)
         self.shop = shop
         self.events = events
-        self._stale = False
         self._unprinted = 0
         self.issue_dialog: IssueVoucherDialog | None = None
         self.cancel_dialog: CancelVoucherDialog | None = None
@@ -196,13 +195,12 @@ class VouchersPage(QWidget):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.empty, 1)
 
-        events.changed.connect(self._shop_changed)
+        self.freshness = Freshness(self, events, REFRESHED_BY, self.refresh)
         self.refresh()
 
     def activate(self) -> None:
         """Shown by the main window: catch up, and the cursor in the scan box for the scanner."""
-        if self._stale:
-            self.refresh()
+        self.freshness.catch_up()
         self.redeem_box.focus()
 
     def refresh(self) -> None:
@@ -210,7 +208,6 @@ class VouchersPage(QWidget):
         self.model.refresh()
         with self.shop.read() as session:
             self._unprinted = len(unprinted_vouchers(session))
-        self._stale = False
         empty = self.model.rowCount() == 0
         shown = self.state.currentText().lower()
         self.empty.setText(
@@ -221,14 +218,6 @@ class VouchersPage(QWidget):
         self.empty.setVisible(empty)
         self.table.setVisible(not empty)
         self._update_buttons()
-
-    def _shop_changed(self, what: str) -> None:
-        if what not in REFRESHED_BY:
-            return
-        if self.isVisible():
-            self.refresh()
-        else:
-            self._stale = True
 
     def selected_rows(self) -> list[VoucherRow]:
         rows = sorted(index.row() for index in self.table.selectionModel().selectedRows())
