@@ -19,12 +19,10 @@ import random
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from functools import cache
 from multiprocessing import get_context
 
-from faker import Faker
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
@@ -33,12 +31,13 @@ from desktop.shop.consent import EMAIL_WORDING, POST_WORDING
 from desktop.shop.customer_months import refresh_all_customer_months
 from desktop.shop.customers import build_search_text, normalise_email, normalise_phone, postcode_key
 from desktop.shop.demo_extras import add_extras
+from desktop.shop.demo_people import People, Person
 from desktop.shop.errors import ShopError
 from desktop.shop.lapsed import refresh_all_rhythms
 from desktop.shop.parcels import PARCEL_CHANNELS
 from desktop.shop.purchases import REFERENCE_PREFIX
 from desktop.shop.settings import ShopProfile, get_profile, is_set_up, save_profile
-from desktop.shop.text import clean_line, fold
+from desktop.shop.text import fold
 from desktop.store.bulk import BulkLoader, bulk_load
 from desktop.store.models import (
     Category,
@@ -139,42 +138,6 @@ Envelope Pack | 400
 Pressed Flower Bookmark | 350
 """
 
-# "town | postcode districts | phone area code and the first digit after it"; the first
-# LOCAL_TOWNS are near the shop, where people who come in live.
-TOWNS_TEXT = """
-Bristol | BS6 BS7 BS3 | 0117 9
-Bath | BA1 BA2 | 01225
-Keynsham | BS31 | 0117 9
-Portishead | BS20 | 01275
-Thornbury | BS35 | 01454
-London | N1 E8 SE15 SW4 | 020 7
-Manchester | M20 M21 | 0161
-Oxford | OX4 | 01865
-Brighton | BN1 BN2 | 01273
-Norwich | NR2 | 01603
-Exeter | EX4 | 01392
-Glasgow | G12 | 0141
-Liverpool | L17 | 0151
-York | YO10 | 01904
-"""
-LOCAL_TOWNS = 5
-INWARD_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
-# Mobile ranges that phonenumbers holds valid, and British (not Manx or Channel Islands).
-MOBILE_PREFIXES = [
-    f"07{n}" for n in (*range(40, 50), 51, *range(53, 60), *range(71, 78), 80, 81, *range(84, 89))
-]
-
-# The languages people's names come from, and how many in a hundred.
-LOCALES = """en_GB:56 pl_PL:6 en_IE:4 de_DE:4 fr_FR:4 zh_CN:4 el_GR:3 ru_RU:3 es_ES:3 it_IT:3
-uk_UA:2 ja_JP:2 tr_TR:2 pt_PT:2 ar_AA:1 hi_IN:1"""
-FAMILY_NAME_FIRST = {"zh_CN", "ja_JP"}
-IRISH_FIRST = ("Zoë", "Siobhán", "Seán", "Renée", "Chloë", "Niamh", "Aoife", "Éabha")
-IRISH_LAST = ("O'Brien", "Ó'Brien", "D'Arcy", "O'Neill", "Smith-Jones", "Ní Bhriain")
-EMOJI = ("🌻", "🌿", "☕", "🎉", "🐝", "🍵")
-# Reserved domains (RFC 2606/6761): trying a campaign on the sample shop emails nobody real.
-EMAIL_DOMAINS = ("example.com", "example.org", "example.net", "mail.example", "post.example")
-STREET_KINDS = ("Road", "Street", "Lane", "Close", "Avenue", "Gardens", "Terrace")
-
 TAGS = ("Regular", "Tea club", "Gift buyer", "Plant lover", "Trade", "Staff")
 NOTES = (
     "Prefers loose-leaf to bags.",
@@ -193,16 +156,6 @@ GIFT_NOTES = ("Gift wrapped", "Gift message: Happy birthday, Mum!", "Please leav
 CHANNELS = ("in_shop", "online", "phone")
 # Per habit (mostly in the shop, online, by phone): the chance of in shop, and of not by phone.
 CHANNEL_HABITS = ((0.86, 0.96), (0.10, 0.95), (0.35, 0.45))
-# How people come, and the share of customers who come so (see _visit_days).
-SEGMENTS = {
-    "weekly": 0.02,
-    "monthly": 0.11,
-    "seasonal": 0.10,
-    "occasional": 0.31,
-    "one_off": 0.35,
-    "lapsed": 0.08,
-    "never": 0.03,
-}
 
 
 def _parse_catalogue() -> list[tuple[str, str, list[tuple[str, int]]]]:
@@ -217,25 +170,7 @@ def _parse_catalogue() -> list[tuple[str, str, list[tuple[str, int]]]]:
     return shelves
 
 
-@dataclass(frozen=True)
-class _Town:
-    name: str
-    districts: list[str]
-    area_code: str
-    lead: str  # the first digit of local numbers that are valid there ("" for any)
-
-
-def _parse_towns() -> list[_Town]:
-    towns = []
-    for line in TOWNS_TEXT.strip().splitlines():
-        name, districts, phone = line.split(" | ")
-        area_code, _, lead = phone.partition(" ")
-        towns.append(_Town(name, districts.split(), area_code, lead))
-    return towns
-
-
 CATALOGUE = _parse_catalogue()
-TOWNS = _parse_towns()
 
 
 @dataclass(frozen=True)
@@ -280,7 +215,7 @@ def build_demo(shop: ShopDatabase, options: DemoOptions) -> DemoSummary:
         tags = [Tag(name=name) for name in TAGS]
         session.add_all(tags)
         session.flush()
-        people = _People(rng, options.seed).make(options.customers)
+        people = People(rng, options.seed, len(CATALOGUE)).make(options.customers)
         for person in people:
             person.visits = _visits(rng, person, days)
             # Someone who never bought signed up on a day of their own (the mailing list).
@@ -389,122 +324,6 @@ def _british_summer_time(d: date) -> bool:
     return last_sunday(3) <= d < last_sunday(10)
 
 
-# --- People ---------------------------------------------------------------------------------------
-
-
-@dataclass(slots=True)
-class _Person:
-    name: str
-    email: str | None  # as typed
-    phone: str | None  # as typed
-    address: tuple[str, str, str, str]  # line 1, line 2, town, postcode
-    habit: int  # index into CHANNEL_HABITS
-    favourite: int  # index into CATALOGUE
-    segment: str
-    visits: list[int] = field(default_factory=list)  # (UTC seconds << 2) | channel, in order
-    joined: int = 0  # UTC seconds
-
-
-class _People:
-    """Makes people from pools of Faker names (Faker is slow per call; pools are not)."""
-
-    def __init__(self, rng: random.Random, seed: int) -> None:
-        self.rng = rng
-        self.pools: dict[str, tuple[list[tuple[list[str], list[str]]], list[str]]] = {}
-        self.locales: list[str] = []
-        self.weights: list[int] = []
-        for item in LOCALES.split():
-            locale, weight = item.split(":")
-            self.locales.append(locale)
-            self.weights.append(int(weight))
-            fake = Faker(locale)
-            fake.seed_instance(seed)
-            pairs = [
-                (_unique(fake.first_name_female), _unique(fake.last_name_female)),
-                (_unique(fake.first_name_male), _unique(fake.last_name_male)),
-            ]
-            self.pools[locale] = (pairs, _unique(fake.user_name))
-        for firsts, lasts in self.pools["en_IE"][0]:
-            firsts.extend(IRISH_FIRST)
-            lasts.extend(IRISH_LAST)
-        self.segments, self.shares = list(SEGMENTS), list(SEGMENTS.values())
-        # Taken email addresses and national phone numbers: every customer has their own.
-        self.taken: set[str] = set()
-
-    def make(self, count: int) -> list[_Person]:
-        return [self._person(number) for number in range(count)]
-
-    def _person(self, number: int) -> _Person:
-        rng = self.rng
-        locale = rng.choices(self.locales, self.weights)[0]
-        pairs, handles = self.pools[locale]
-        firsts, lasts = pairs[rng.random() < 0.5]
-        first, last = rng.choice(firsts), rng.choice(lasts)
-        name = f"{last}{first}" if locale in FAMILY_NAME_FIRST else f"{first} {last}"
-        if rng.random() < 0.004:
-            name = f"{name} {rng.choice(EMOJI)}"
-        name = clean_line(name, "name", required=True)  # as the shop stores a typed name
-        habit = rng.choices((0, 1, 2), (70, 25, 5))[0]
-        town = rng.choice(TOWNS if habit == 1 else TOWNS[:LOCAL_TOWNS])
-        return _Person(
-            name=name,
-            email=self._email(number, first, last, handles) if rng.random() < 0.75 else None,
-            phone=self._phone(town) if rng.random() < 0.68 else None,
-            address=self._address(town) if rng.random() < 0.75 else ("", "", "", ""),
-            habit=habit,
-            favourite=rng.randrange(len(CATALOGUE)),
-            segment=rng.choices(self.segments, self.shares)[0],
-        )
-
-    def _email(self, number: int, first: str, last: str, handles: list[str]) -> str:
-        rng = self.rng
-        given, family = _ascii_letters(first), _ascii_letters(last)
-        if len(given) < 2 or len(family) < 2:
-            local = rng.choice(handles)
-        else:
-            local = rng.choice((f"{given}.{family}", f"{given}{family}", f"{given[0]}{family}"))
-        address = f"{local}@{rng.choice(EMAIL_DOMAINS)}"
-        while address in self.taken:
-            address = address.replace("@", f"{number}@", 1)
-        self.taken.add(address)
-        return address
-
-    def _phone(self, town: _Town) -> str:
-        """A valid UK number, a mobile or a landline near home, typed in the ways people do."""
-        rng = self.rng
-        while True:
-            if rng.random() < 0.8:
-                digits = rng.choice(MOBILE_PREFIXES) + f"{rng.randrange(10**7):07d}"
-                typed = rng.choice((f"{digits[:5]} {digits[5:]}", f"+44 {digits[1:]}", digits))
-            else:
-                size = 11 - len(town.area_code) - len(town.lead)
-                local = town.lead + str(rng.randrange(2 * 10 ** (size - 1), 10**size))
-                digits = town.area_code + local
-                typed = rng.choice((f"{town.area_code} {local}", f"({town.area_code}) {local}"))
-            if digits not in self.taken:
-                self.taken.add(digits)
-                return typed
-
-    def _address(self, town: _Town) -> tuple[str, str, str, str]:
-        rng = self.rng
-        street = rng.choice(self.pools["en_GB"][0][0][1])
-        line1, line2 = f"{rng.randint(1, 180)} {street} {rng.choice(STREET_KINDS)}", ""
-        if rng.random() < 0.12:
-            line1, line2 = f"Flat {rng.randint(1, 24)}", line1
-        inward = f"{rng.randint(1, 9)}{rng.choice(INWARD_LETTERS)}{rng.choice(INWARD_LETTERS)}"
-        return line1, line2, town.name, f"{rng.choice(town.districts)} {inward}"
-
-
-def _unique(make: Callable[[], object], draws: int = 150) -> list[str]:
-    """Distinct values in the order drawn (never a set: its order changes between runs)."""
-    return list(dict.fromkeys(str(make()) for _ in range(draws)))
-
-
-@cache  # names come from small pools, so the same few hundred words recur
-def _ascii_letters(value: str) -> str:
-    return "".join(ch for ch in fold(value) if "a" <= ch <= "z")
-
-
 # (name, email, phone, postcode) as typed -> what the shop stores for them.
 Typed = tuple[str, str, str, str]
 StoredForm = tuple[str, str, str | None, str | None, str | None, str | None, str]
@@ -548,7 +367,7 @@ def _stored_forms(typed: list[Typed]) -> Iterator[Callable[[], list[StoredForm]]
 # --- Visits ---------------------------------------------------------------------------------------
 
 
-def _visits(rng: random.Random, person: _Person, days: _Calendar) -> list[int]:
+def _visits(rng: random.Random, person: Person, days: _Calendar) -> list[int]:
     """When the person came and how: sorted (UTC seconds << 2) | channel."""
     shop_share, not_phone_share = CHANNEL_HABITS[person.habit]
     visits = []
@@ -643,7 +462,7 @@ class _Totals:
 def _load_purchases(
     load: BulkLoader,
     rng: random.Random,
-    people: list[_Person],
+    people: list[Person],
     days: _Calendar,
     shelves: list[list[tuple[int, str, int, int]]],
     currency: str,
@@ -706,7 +525,7 @@ def _load_purchases(
 def _load_customers(
     load: BulkLoader,
     rng: random.Random,
-    people: list[_Person],
+    people: list[Person],
     forms: list[StoredForm],
     totals: _Totals,
     tags: list[int],
@@ -743,7 +562,7 @@ def _consents(
     load: BulkLoader,
     rng: random.Random,
     number: int,
-    person: _Person,
+    person: Person,
     end: int,
     rows: list[tuple[object, ...]],
 ) -> tuple[bool, bool]:
