@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from benchmarks import Context, Row, Spread, bench
 from benchmarks.sample_shop import sample_shop
-from desktop.shop import bgnbd, lapsed, segments
+from desktop.shop import lapsed, segments, visit_model
 from desktop.store.backup import backup_to
 from desktop.store.models import Category, Customer, Purchase
 from desktop.store.models_reminders import CustomerRhythm
@@ -85,11 +85,11 @@ def _list_rows(shop: ShopDatabase, customers: int, baseline: float) -> list[Row]
 def _fit_rows(shop: ShopDatabase) -> list[Row]:
     def fit() -> None:
         with shop.read() as session:
-            bgnbd.fit_shop(session)
+            visit_model.fit_shop(session)
 
     fitting = _best(3, fit)
     started = time.perf_counter()
-    result = bgnbd.refit(shop)
+    result = visit_model.refit(shop)
     refitting = time.perf_counter() - started
     params = result.params
     found = (

@@ -117,7 +117,7 @@ def _lapsed(args: argparse.Namespace) -> int:
 
 def _fit_if_needed(shop: ShopDatabase) -> None:
     """A one-off command cannot wait for the app's background fit: fit now if it is stale."""
-    from desktop.shop.bgnbd import fit_needed, refit
+    from desktop.shop.visit_model import fit_needed, refit
 
     with shop.read() as session:
         stale = fit_needed(session)

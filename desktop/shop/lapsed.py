@@ -46,7 +46,8 @@ from desktop.store.models import Customer, Purchase, Setting
 from desktop.store.models_reminders import CustomerRhythm
 
 if TYPE_CHECKING:
-    from desktop.shop.bgnbd import FitResult, Params
+    from desktop.shop.bgnbd import Params
+    from desktop.shop.visit_model import FitResult
 
 Rule = Literal["threshold", "rhythm", "model"]
 RULES: tuple[Rule, ...] = get_args(Rule)
@@ -120,7 +121,7 @@ def save_rules(session: Session, rules: LapsedRules) -> LapsedRules:
     before = get_rules(session)
     session.merge(Setting(key=RULES_KEY, value=json.dumps(asdict(rules))))
     if rules.alive_below != before.alive_below:
-        from desktop.shop.bgnbd import current_fit, store_drift_days
+        from desktop.shop.visit_model import current_fit, store_drift_days
 
         fit = current_fit(session)
         store_drift_days(session, fit.params if fit else None, rules.alive_below)
@@ -175,7 +176,8 @@ def _drift_day(session: Session, days: list[int]) -> int | None:
     or no usable fit)."""
     if len(days) < 2:
         return None
-    from desktop.shop.bgnbd import current_fit, drift_days
+    from desktop.shop.bgnbd import drift_days
+    from desktop.shop.visit_model import current_fit
 
     fit = current_fit(session)
     if fit is None or fit.params is None:
@@ -218,7 +220,7 @@ def refresh_all_rhythms(session: Session) -> int:
     if rows:
         # Core's executemany: the ORM's bulk insert splits its batches at every None gap.
         session.connection().execute(insert(CustomerRhythm), rows)
-        from desktop.shop.bgnbd import current_fit, store_drift_days
+        from desktop.shop.visit_model import current_fit, store_drift_days
 
         fit = current_fit(session)
         if fit is not None and fit.params is not None:
@@ -269,7 +271,7 @@ class _Judge:
 
 
 def _model_fit(session: Session) -> FitResult | None:
-    from desktop.shop.bgnbd import current_fit
+    from desktop.shop.visit_model import current_fit
 
     return current_fit(session)
 

@@ -20,8 +20,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.errors import describe_error
-from desktop.shop.bgnbd import MIN_REPEAT_CUSTOMERS, FitResult, current_fit, fit_needed, refit
+from desktop.shop.bgnbd import MIN_REPEAT_CUSTOMERS
 from desktop.shop.lapsed import Rule, count_not_seen_lately, get_rules
+from desktop.shop.visit_model import FitResult, current_fit, fit_needed, refit
 from desktop.store.shopfile import ShopDatabase
 from desktop.ui import workers
 from desktop.ui.customer_format import mute

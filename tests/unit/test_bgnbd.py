@@ -13,7 +13,7 @@ import pytest
 from scipy.integrate import quad  # type: ignore[import-untyped, unused-ignore]
 from scipy.stats import beta  # type: ignore[import-untyped, unused-ignore]
 
-from desktop.shop import bgnbd
+from desktop.shop import bgnbd, visit_model
 from desktop.shop.bgnbd import Params, Summary
 from desktop.shop.lapsed import refresh_all_rhythms
 from desktop.store.bulk import BulkLoader, bulk_load
@@ -88,7 +88,7 @@ def test_cdnow_estimates_are_reproduced_from_purchases_in_the_shop_file(
 ) -> None:
     _load_cdnow(shop)
 
-    result = bgnbd.refit(shop, today=CALIBRATION_END)
+    result = visit_model.refit(shop, today=CALIBRATION_END)
 
     assert result.params is not None, result.reason
     assert result.customers == 2357
@@ -98,9 +98,9 @@ def test_cdnow_estimates_are_reproduced_from_purchases_in_the_shop_file(
         assert estimate == pytest.approx(published, rel=0.01), name
     assert result.log_likelihood == pytest.approx(-9582.4, abs=0.5)
     with shop.read() as session:
-        assert bgnbd.current_fit(session) == result
-        assert not bgnbd.fit_needed(session, today=CALIBRATION_END)
-        assert bgnbd.fit_needed(session, today=date(1997, 10, 1))
+        assert visit_model.current_fit(session) == result
+        assert not visit_model.fit_needed(session, today=CALIBRATION_END)
+        assert visit_model.fit_needed(session, today=date(1997, 10, 1))
 
 
 def test_cdnow_customer_1_summary_is_counted_in_days_with_a_purchase(
@@ -109,7 +109,7 @@ def test_cdnow_customer_1_summary_is_counted_in_days_with_a_purchase(
     _load_cdnow(shop)
 
     with shop.read() as session:
-        ids, summary = bgnbd.visit_summary(session, CALIBRATION_END)
+        ids, summary = visit_model.visit_summary(session, CALIBRATION_END)
 
     first = list(ids).index(1)
     assert summary.x[first] == 2

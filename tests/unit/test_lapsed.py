@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from desktop.shop import bgnbd
+from desktop.shop import bgnbd, visit_model
 from desktop.shop.customers import CustomerDetails, create_customer
 from desktop.shop.errors import InvalidInput
 from desktop.shop.history import usual_gap_days
@@ -86,7 +86,7 @@ def test_a_small_shop_gets_rhythm_and_threshold_flags_and_says_why_not_the_model
 ) -> None:
     _small_shop(shop)
 
-    fit = bgnbd.refit(shop, today=TODAY)
+    fit = visit_model.refit(shop, today=TODAY)
 
     assert fit.params is None
     assert fit.reason == (
@@ -124,7 +124,7 @@ def test_before_any_fit_the_model_list_says_so(shop: ShopDatabase) -> None:
     _small_shop(shop)
 
     with shop.read() as session:
-        assert bgnbd.fit_needed(session, today=TODAY)
+        assert visit_model.fit_needed(session, today=TODAY)
         listed = not_seen_lately(session, "model", today=TODAY)
 
     assert listed.used == "rhythm"
@@ -340,8 +340,8 @@ def _returning_shop(shop: ShopDatabase, seed: int = 3) -> dict[str, list[int]]:
 
 def _chances(shop: ShopDatabase, today: date) -> list[float]:
     with shop.read() as session:
-        fit = bgnbd.current_fit(session)
-        _, summary = bgnbd.visit_summary(session, today)
+        fit = visit_model.current_fit(session)
+        _, summary = visit_model.visit_summary(session, today)
     assert fit is not None and fit.params is not None
     chances = bgnbd.p_alive(fit.params, summary)
     return [float(chance) for chance, x in zip(chances, summary.x, strict=True) if x > 0]
@@ -352,7 +352,7 @@ def test_the_model_flags_regulars_gone_quiet_and_keeps_its_days_current(
 ) -> None:
     visits = _returning_shop(shop)
 
-    fit = bgnbd.refit(shop, today=TODAY)
+    fit = visit_model.refit(shop, today=TODAY)
 
     assert fit.params is not None, fit.reason
     with shop.read() as session:
@@ -389,7 +389,7 @@ def test_the_model_flags_regulars_gone_quiet_and_keeps_its_days_current(
         assert back.name not in {
             row.name for row in not_seen_lately(session, "model", limit=500).rows
         }
-        assert bgnbd.fit_needed(session)
+        assert visit_model.fit_needed(session)
 
 
 def _aftercare(*args: str | Path, home: Path) -> subprocess.CompletedProcess[str]:
