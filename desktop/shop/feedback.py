@@ -14,6 +14,7 @@ from typing import Any, Literal
 from sqlalchemy import exists, func, insert, select
 from sqlalchemy.orm import Session, aliased
 
+from desktop.shop.customers import normalise_email
 from desktop.shop.errors import InvalidInput, NotFound, ShopError
 from desktop.shop.guides import guides_for_purchases
 from desktop.shop.inserts import link_with_reference
@@ -417,3 +418,19 @@ def stop_feedback_requests(session: Session, customer_id: int, source: str = "em
             )
         )
         session.flush()
+
+
+def stop_feedback_requests_to(session: Session, email: str, source: str = "email") -> list[int]:
+    """Someone wrote from `email` asking not to be asked for feedback: every customer with that
+    address is never asked again. Returns their ids; InvalidInput when nobody has it."""
+    _, email_key = normalise_email(email)
+    if email_key is None:
+        raise InvalidInput("email", "Type the address they wrote from.")
+    found = list(session.scalars(select(Customer.id).where(Customer.email_key == email_key)))
+    if not found:
+        raise InvalidInput(
+            "email", f"No customer has the address {email_key}: find them by name instead."
+        )
+    for customer_id in found:
+        stop_feedback_requests(session, customer_id, source)
+    return found

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING, Literal
 
 from PySide6.QtCore import QModelIndex, QObject, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
 from desktop.errors import describe_error
 from desktop.shop.customers import get_customer
 from desktop.shop.errors import InvalidInput
+from desktop.shop.feedback import stop_feedback_requests, stop_feedback_requests_to
 from desktop.shop.settings import get_profile
 from desktop.shop.suppression import Channel, list_suppressions, suppress
 from desktop.store.shopfile import ShopDatabase
@@ -36,10 +38,14 @@ from desktop.ui.inline_errors import error_label, fit_height, good_colour, show_
 from desktop.ui.list_view import list_view
 from desktop.ui.table_models import Index, RowsTableModel
 
-CHANNEL_CHOICES: tuple[tuple[Channel, str], ...] = (
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+CHANNEL_CHOICES: tuple[tuple[Channel | Literal["feedback"], str], ...] = (
     ("email", "Email"),
     ("post", "Post"),
     ("all", "Email and post"),
+    ("feedback", "Feedback request emails only"),
 )
 SOURCE_CHOICES = (
     ("email_reply", "Replied to an email"),
@@ -193,22 +199,26 @@ class RecordUnsubscribeDialog(QDialog):
                 self.picker.search.setFocus()
                 fit_height(self)
                 return
-        channel: Channel = self.channel.currentData()
+        channel: Channel | Literal["feedback"] = self.channel.currentData()
+        source = str(self.source.currentData())
         try:
             with self.shop.write() as session:
-                entry = suppress(
-                    session,
-                    customer_id=customer_id,
-                    email=email,
-                    channel=channel,
-                    reason=self.note.text(),
-                    source=str(self.source.currentData()),
-                )
-                who = (
-                    get_customer(session, entry.customer_id).name
-                    if entry.customer_id is not None
-                    else entry.email_key
-                )
+                if channel == "feedback":
+                    who = self._stop_feedback_requests(session, customer_id, email, source)
+                else:
+                    entry = suppress(
+                        session,
+                        customer_id=customer_id,
+                        email=email,
+                        channel=channel,
+                        reason=self.note.text(),
+                        source=source,
+                    )
+                    who = (
+                        get_customer(session, entry.customer_id).name
+                        if entry.customer_id is not None
+                        else entry.email_key or email
+                    )
         except InvalidInput as error:
             show_message(self.who_error if error.field == "email" else self.error, str(error))
             fit_height(self)
@@ -219,11 +229,26 @@ class RecordUnsubscribeDialog(QDialog):
                 raise
             show_message(self.error, message)
             return
-        words = {"email": "by email", "post": "by post", "all": "by email or post"}[channel]
-        self.summary = f"✓ Recorded: {who} gets no more marketing {words}."
-        self.events.changed.emit("customers")
-        self.events.changed.emit("unsubscribes")
+        if channel == "feedback":
+            self.summary = f"✓ Recorded: {who} will not be asked for feedback again."
+            self.events.changed.emit("feedback")
+        else:
+            words = {"email": "by email", "post": "by post", "all": "by email or post"}[channel]
+            self.summary = f"✓ Recorded: {who} gets no more marketing {words}."
+            self.events.changed.emit("customers")
+            self.events.changed.emit("unsubscribes")
         self.accept()
+
+    @staticmethod
+    def _stop_feedback_requests(
+        session: Session, customer_id: int | None, email: str, source: str
+    ) -> str:
+        """Who will not be asked for feedback again, in words."""
+        if customer_id is not None:
+            stop_feedback_requests(session, customer_id, source)
+            return get_customer(session, customer_id).name
+        found = stop_feedback_requests_to(session, email, source)
+        return ", ".join(get_customer(session, one).name for one in found)
 
 
 class UnsubscribesTab(QWidget):

@@ -3,6 +3,8 @@ wrote from), honoured everywhere: consent cannot be switched back on; the list a
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime, timedelta
+
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QApplication, QDialog
@@ -11,6 +13,8 @@ from pytestqt.qtbot import QtBot
 from desktop.shop.consent import ConsentChoice, record_consent
 from desktop.shop.customers import CustomerDetails, create_customer, get_customer
 from desktop.shop.errors import InvalidInput
+from desktop.shop.feedback import due_feedback_requests
+from desktop.shop.purchases import LineInput, PurchaseInput, record_purchase
 from desktop.shop.settings import ShopProfile, save_profile
 from desktop.shop.suppression import is_email_suppressed, is_suppressed
 from desktop.store.shopfile import ShopDatabase
@@ -108,6 +112,35 @@ def test_an_address_alone_suppresses_whoever_has_it(
         for channel in ("email", "post"):
             with pytest.raises(InvalidInput):
                 record_consent(session, get_customer(session, dmitry), channel, YES)
+
+
+def test_a_dont_ask_me_again_reply_stops_feedback_requests_but_not_marketing(
+    qtbot: QtBot, shop: ShopDatabase, customers: dict[str, int]
+) -> None:
+    dialog, seen = _dialog(qtbot, shop)
+    dialog.by_address.setChecked(True)
+    dialog.channel.setCurrentIndex(dialog.channel.findData("feedback"))
+    dialog.email.setText("LiLei@example.org")
+    dialog.record_button.click()
+    assert dialog.summary == "✓ Recorded: 李雷 will not be asked for feedback again."
+    assert seen == ["feedback"]
+    li = customers["李雷"]
+    bought = datetime.now(UTC) - timedelta(days=7)
+    with shop.write() as session:
+        for who in (li, customers["Zoë Ó'Brien"]):
+            record_purchase(
+                session, PurchaseInput([LineInput("Teapot", 1, 2400)], who, purchased_at=bought)
+            )
+        assert not is_suppressed(session, li, "email")  # marketing is another matter
+        due = due_feedback_requests(session, date.today(), 7)
+    assert {row.customer_id for row in due} == {customers["Zoë Ó'Brien"]}
+
+    unknown, _ = _dialog(qtbot, shop)
+    unknown.by_address.setChecked(True)
+    unknown.channel.setCurrentIndex(unknown.channel.findData("feedback"))
+    unknown.email.setText("nobody@example.org")
+    unknown.record_button.click()
+    assert "No customer has the address" in unknown.who_error.text()
 
 
 def test_nothing_is_recorded_without_saying_who(
