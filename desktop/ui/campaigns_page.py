@@ -25,7 +25,7 @@ from desktop.ui.campaign_jobs import campaign_state
 from desktop.ui.campaign_results import CampaignsTableModel, ResultsPanel, campaign_rows
 from desktop.ui.campaign_sender import plural
 from desktop.ui.customer_format import mute
-from desktop.ui.events import ShopEvents
+from desktop.ui.events import Freshness, ShopEvents
 from desktop.ui.list_view import list_view
 from desktop.ui.segments_dialog import SegmentsDialog
 
@@ -40,7 +40,6 @@ class CampaignsPage(QWidget):
         self.shop = shop
         self.events = events
         self.new_dialog: NewCampaignDialog | None = None
-        self._stale = False
         with shop.read() as session:
             self.profile = get_profile(session)
 
@@ -83,32 +82,25 @@ class CampaignsPage(QWidget):
         layout.addWidget(self.empty)
         layout.addWidget(self.detail)
 
-        events.changed.connect(self._shop_changed)
+        events.changed.connect(self._settings_changed)  # before the list is read again
+        self.freshness = Freshness(self, events, (*REFRESHED_BY, "settings"), self.refresh)
         self.refresh()
 
     def activate(self) -> None:
-        if self._stale:
-            self.refresh()
+        self.freshness.catch_up()
         self.table.setFocus()
 
-    def _shop_changed(self, what: str) -> None:
+    def _settings_changed(self, what: str) -> None:
         if what == "settings":
             with self.shop.read() as session:
                 self.profile = get_profile(session)
             self.model.profile = self.action_panel.profile = self.profile
-        if what not in REFRESHED_BY and what != "settings":
-            return
-        if self.isVisible():
-            self.refresh()
-        else:
-            self._stale = True
 
     def refresh(self, select_id: int | None = None) -> None:
         """Read the campaigns and their results again, keeping the selection."""
         keep = select_id if select_id is not None else self.selected_id()
         with self.shop.read() as session:
             rows = campaign_rows(session)
-        self._stale = False
         self.model.set_rows(rows)
         self.count.setText(plural(len(rows), "campaign"))
         self.empty.setVisible(not rows)

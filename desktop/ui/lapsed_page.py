@@ -26,7 +26,7 @@ from desktop.shop.visit_model import FitResult, current_fit, fit_needed, refit
 from desktop.store.shopfile import ShopDatabase
 from desktop.ui import workers
 from desktop.ui.customer_format import mute
-from desktop.ui.events import ShopEvents
+from desktop.ui.events import Freshness, ShopEvents
 from desktop.ui.inline_errors import error_label, show_message
 from desktop.ui.lapsed_settings_dialog import LapsedSettingsDialog
 from desktop.ui.lapsed_table import LapsedTableModel
@@ -94,7 +94,6 @@ class LapsedPage(QWidget):
         super().__init__(parent)
         self.shop = shop
         self.events = events
-        self._stale = False
         self._worker: workers.Worker | None = None
         self._check_again = False
 
@@ -140,7 +139,8 @@ class LapsedPage(QWidget):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.empty)
 
-        events.changed.connect(self._shop_changed)
+        self.freshness = Freshness(self, events, REFRESHED_BY, self.refresh)
+        events.changed.connect(self._refit_after)  # after the list is read again
         self.refresh()
 
     @property
@@ -149,8 +149,7 @@ class LapsedPage(QWidget):
 
     def activate(self) -> None:
         """Shown by the main window: catch up, refit the model if it is out of date."""
-        if self._stale:
-            self.refresh()
+        self.freshness.catch_up()
         self.fit_if_needed()
         self.table.setFocus()
 
@@ -170,7 +169,6 @@ class LapsedPage(QWidget):
         self.model.refresh()
         with self.shop.read() as session:
             flagged = count_not_seen_lately(session, self.model.rule)
-        self._stale = False
         people = f"{flagged:,} customer{'' if flagged == 1 else 's'}"
         self.count.setText(f"{people}, most valuable first" if flagged > 1 else people)
         self._show_model_state()
@@ -202,15 +200,9 @@ class LapsedPage(QWidget):
         self.model.set_rule(rule)
         self._show_list()
 
-    def _shop_changed(self, what: str) -> None:
-        if what not in REFRESHED_BY:
-            return
-        if self.isVisible():
-            self.refresh()
-            if what in REFIT_AFTER:
-                self.fit_if_needed()
-        else:
-            self._stale = True
+    def _refit_after(self, what: str) -> None:
+        if what in REFIT_AFTER and self.isVisible():
+            self.fit_if_needed()
 
     # --- The model, in the background ------------------------------------------------------
 

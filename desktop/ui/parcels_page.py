@@ -33,7 +33,7 @@ from desktop.shop.parcels import ParcelRow, extras_to_pack, todays_parcels
 from desktop.shop.purchases import CHANNELS
 from desktop.shop.settings import get_profile
 from desktop.store.shopfile import ShopDatabase
-from desktop.ui.events import ShopEvents
+from desktop.ui.events import Freshness, ShopEvents
 from desktop.ui.inline_errors import error_label, show_message
 from desktop.ui.insert_settings_dialog import InsertSettingsDialog
 from desktop.ui.list_view import list_view
@@ -172,7 +172,6 @@ class ParcelsPage(QWidget):
         super().__init__(parent)
         self.shop = shop
         self.events = events
-        self._stale = False
         self.settings_dialog: InsertSettingsDialog | None = None
 
         self.heading = QLabel()
@@ -255,7 +254,8 @@ class ParcelsPage(QWidget):
         layout.addLayout(top)
         layout.addLayout(body, 1)
 
-        events.changed.connect(self._shop_changed)
+        events.changed.connect(self._settings_changed)  # before the list is read again
+        self.freshness = Freshness(self, events, REFRESHED_BY, self.refresh)
         self._load_options()
         self.refresh()
 
@@ -264,8 +264,7 @@ class ParcelsPage(QWidget):
         if self.day.maximumDate() != QDate.currentDate():
             self.day.setMaximumDate(QDate.currentDate())
             self.day.setDate(QDate.currentDate())
-        if self._stale:
-            self.refresh()
+        self.freshness.catch_up()
         (self.print_button if self.print_button.isEnabled() else self.table).setFocus()
 
     def shown_day(self) -> date:
@@ -287,7 +286,6 @@ class ParcelsPage(QWidget):
         cards = {number: guide.title for number, guide in guides.items() if guide.url is None}
         self.model.set_rows(rows, locale, day, cards)
         self.extras.set_extras(extras)
-        self._stale = False
         when = "Today" if day == date.today() else format_date(day, "EEEE d MMMM", locale=locale)
         self.heading.setText(f"{when}'s parcels" if day == date.today() else f"Parcels, {when}")
         waiting = len(self.unprinted_ids())
@@ -316,15 +314,9 @@ class ParcelsPage(QWidget):
         if index >= 0:
             combo.setCurrentIndex(index)
 
-    def _shop_changed(self, what: str) -> None:
+    def _settings_changed(self, what: str) -> None:
         if what == "settings":
             self._load_options()
-        if what not in REFRESHED_BY:
-            return
-        if self.isVisible():
-            self.refresh()
-        else:
-            self._stale = True
 
     def unprinted_ids(self) -> list[int]:
         return [row.purchase_id for row in self.model.rows() if row.insert_printed_at is None]
