@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
-    QButtonGroup,
     QCheckBox,
     QFormLayout,
-    QHBoxLayout,
-    QLabel,
     QLineEdit,
-    QRadioButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -21,6 +17,7 @@ from desktop.shop.money import parse_amount
 from desktop.shop.settings import ShopProfile
 from desktop.shop.vouchers import MAX_VALIDITY_DAYS, check_terms
 from desktop.ui.inline_errors import error_label, show_message, with_error
+from desktop.ui.voucher_value import VoucherValueField
 
 
 class OfferEditor(QWidget):
@@ -31,20 +28,7 @@ class OfferEditor(QWidget):
         self.profile = profile
         self.include = QCheckBox("&Include a welcome-back voucher for each customer")
         self.include.setChecked(True)
-        self.by_percent = QRadioButton("Percentage")
-        self.by_amount = QRadioButton("Amount")
-        self.by_percent.setChecked(True)
-        group = QButtonGroup(self)
-        group.addButton(self.by_percent)
-        group.addButton(self.by_amount)
-        self.percent = QSpinBox()
-        self.percent.setRange(1, 100)
-        self.percent.setValue(10)
-        self.percent.setSuffix(" % off")
-        self.amount = QLineEdit()
-        self.amount.setPlaceholderText("e.g. 5.00")
-        self.amount.setMaximumWidth(110)
-        self.amount.textEdited.connect(lambda _text: self.by_amount.setChecked(True))
+        self.value = VoucherValueField(profile)
         self.min_spend = QLineEdit()
         self.min_spend.setPlaceholderText("none")
         self.min_spend.setMaximumWidth(110)
@@ -55,18 +39,10 @@ class OfferEditor(QWidget):
         self.days.setMaximumWidth(200)
         self.problem = error_label()
 
-        value = QHBoxLayout()
-        value.addWidget(self.by_percent)
-        value.addWidget(self.percent)
-        value.addSpacing(12)
-        value.addWidget(self.by_amount)
-        value.addWidget(self.amount)
-        value.addWidget(QLabel("off"))
-        value.addStretch(1)
         self.details = QWidget()
         form = QFormLayout(self.details)
         form.setContentsMargins(24, 0, 0, 0)
-        form.addRow("Value", value)
+        form.addRow("Value", self.value)
         form.addRow("Minimum spend", self.min_spend)
         form.addRow("Valid for", self.days)
         layout = QVBoxLayout(self)
@@ -87,13 +63,9 @@ class OfferEditor(QWidget):
         if not self.include.isChecked():
             return None
         try:
-            amount = (
-                self._money(self.amount.text(), "value") if self.by_amount.isChecked() else None
-            )
-            if self.by_amount.isChecked() and amount is None:
-                raise InvalidInput("value", "Enter the amount off, like 5.00.")
+            percent, amount = self.value.value()
             offer = Offer(
-                percent=self.percent.value() if self.by_percent.isChecked() else None,
+                percent=percent,
                 amount=amount,
                 min_spend=self._money(self.min_spend.text(), "minimum spend") or 0,
                 days=self.days.value(),

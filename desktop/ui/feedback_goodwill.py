@@ -38,7 +38,7 @@ class GoodwillVoucherDialog(IssueVoucherDialog):
             owner = QLabel(customer_name or "Whoever brings it (the feedback has no customer)")
             form.addRow("For", owner)
         self.issue_button.setText("Issue goodwill voucher")
-        self.percent.setFocus()
+        self.value.percent.setFocus()
 
     def issue(self) -> None:
         """Issue it through the follow-up, so the follow-up and its notes record it."""

@@ -7,7 +7,6 @@ from dataclasses import replace
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QButtonGroup,
     QComboBox,
     QDialog,
     QFormLayout,
@@ -46,6 +45,7 @@ from desktop.ui.events import ShopEvents
 from desktop.ui.inline_errors import error_label, show_message, with_error
 from desktop.ui.insert_template_editor import InsertTemplateEditor
 from desktop.ui.print_jobs import BatchPrinter, PrintProgress, sample_job, warm_up
+from desktop.ui.voucher_value import VoucherValueField
 
 ISSUED_KINDS = ("thank_you", "welcome_back", "goodwill")
 
@@ -114,14 +114,7 @@ class InsertSettingsDialog(QDialog):
         self.voucher_kind.setMaximumWidth(260)
         for kind in ISSUED_KINDS:
             self.voucher_kind.addItem(KINDS[kind], kind)
-        self.by_percent = QRadioButton("Percentage")
-        self.by_amount = QRadioButton("Amount")
-        self.percent = QSpinBox()
-        self.percent.setRange(1, 100)
-        self.percent.setSuffix(" % off")
-        self.amount = QLineEdit()
-        self.amount.setPlaceholderText("e.g. 5.00")
-        self.amount.setMaximumWidth(120)
+        self.value = VoucherValueField(self.profile)
         self.min_spend = QLineEdit()
         self.min_spend.setPlaceholderText("none")
         self.min_spend.setMaximumWidth(120)
@@ -130,27 +123,11 @@ class InsertSettingsDialog(QDialog):
         self.validity.setRange(1, MAX_VALIDITY_DAYS)
         self.validity.setSuffix(" days")
         self.voucher_error = error_label()
-        self._value_kind = QButtonGroup(self)
-        for button in (self.by_percent, self.by_amount):
-            self._value_kind.addButton(button)
-            button.toggled.connect(self._value_kind_changed)
-        for signal in (
-            self.percent.valueChanged,
-            self.amount.textChanged,
-            self.validity.valueChanged,
-        ):
+        for signal in (self.value.changed, self.validity.valueChanged):
             signal.connect(self._update_sample)
-        value = QHBoxLayout()
-        value.addWidget(self.by_percent)
-        value.addWidget(self.percent)
-        value.addSpacing(16)
-        value.addWidget(self.by_amount)
-        value.addWidget(self.amount)
-        value.addWidget(QLabel("off"))
-        value.addStretch(1)
         voucher_form = QFormLayout(self.voucher_box)
         voucher_form.addRow("Kind", self.voucher_kind)
-        voucher_form.addRow("Value", value)
+        voucher_form.addRow("Value", self.value)
         voucher_form.addRow("Minimum spend", self.min_spend)
         voucher_form.addRow("Valid for", with_error(self.validity, self.voucher_error))
 
@@ -187,22 +164,13 @@ class InsertSettingsDialog(QDialog):
     def _update_sample(self) -> None:
         self.editor.show_sample(self._typed_options(strict=False))
 
-    def _value_kind_changed(self) -> None:
-        self.percent.setEnabled(self.by_percent.isChecked())
-        self.amount.setEnabled(self.by_amount.isChecked())
-        self._update_sample()
-
     def _load_options(self, options: InsertOptions) -> None:
         self.layout_choice.setCurrentIndex(max(0, self.layout_choice.findData(options.layout)))
         (self.colour if options.colour else self.greyscale).setChecked(True)
         self.editor.signed_by.setText(options.signed_by)
         self.voucher_box.setChecked(options.voucher)
         self.voucher_kind.setCurrentIndex(max(0, self.voucher_kind.findData(options.voucher_kind)))
-        self.percent.setValue(options.voucher_percent or 10)
-        if options.voucher_amount is not None:
-            self.amount.setText(to_input_text(options.voucher_amount, self.profile.currency))
-        (self.by_amount if options.voucher_amount is not None else self.by_percent).setChecked(True)
-        self._value_kind_changed()
+        self.value.set_value(options.voucher_percent, options.voucher_amount)
         if options.voucher_min_spend:
             self.min_spend.setText(to_input_text(options.voucher_min_spend, self.profile.currency))
         self.validity.setValue(options.voucher_validity_days)
@@ -222,10 +190,12 @@ class InsertSettingsDialog(QDialog):
 
     def _typed_options(self, *, strict: bool) -> InsertOptions:
         """The options as set in the dialog; `strict` raises InvalidInput for a bad amount."""
-        by_amount = self.by_amount.isChecked()
-        amount = self._money(self.amount.text(), "value", strict) if by_amount else None
-        if by_amount and amount is None and strict:
-            raise InvalidInput("value", "Please enter the amount off, like 5.00.")
+        try:
+            percent, amount = self.value.value()
+        except InvalidInput:
+            if strict:
+                raise
+            percent, amount = None, None  # the sample shows no value until it is money
         qr: QrTarget | None = "site" if self.qr_site.isChecked() else None
         if self.qr_feedback.isChecked():
             qr = "feedback"
@@ -236,8 +206,8 @@ class InsertSettingsDialog(QDialog):
             colour=self.colour.isChecked(),
             voucher=self.voucher_box.isChecked(),
             voucher_kind=str(self.voucher_kind.currentData()),
-            voucher_percent=None if by_amount else self.percent.value(),
-            voucher_amount=amount if by_amount else None,
+            voucher_percent=percent,
+            voucher_amount=amount,
             voucher_min_spend=self._money(self.min_spend.text(), "minimum spend", strict) or 0,
             voucher_validity_days=self.validity.value(),
             qr=qr,
@@ -356,10 +326,7 @@ class InsertSettingsDialog(QDialog):
         places: dict[str, tuple[QLabel, QWidget]] = {
             "layout": (self.layout_error, self.layout_choice),
             "kind": (self.voucher_error, self.voucher_kind),
-            "value": (
-                self.voucher_error,
-                self.amount if self.by_amount.isChecked() else self.percent,
-            ),
+            "value": (self.voucher_error, self.value.chosen_field()),
             "minimum spend": (self.voucher_error, self.min_spend),
             "validity": (self.voucher_error, self.validity),
             "QR code": (self.qr_error, self.qr_site),

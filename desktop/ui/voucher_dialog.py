@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QRadioButton,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -43,6 +42,7 @@ from desktop.ui.dialog_buttons import action_buttons
 from desktop.ui.events import ShopEvents
 from desktop.ui.inline_errors import error_label, fit_height, show_message, with_error
 from desktop.ui.reason_dialog import ReasonDialog
+from desktop.ui.voucher_value import VoucherValueField
 
 # "reward" vouchers come from the loyalty programme, not from this dialog.
 ISSUED_KINDS = {
@@ -79,22 +79,7 @@ class IssueVoucherDialog(QDialog):
         self.kind.setMaximumWidth(300)
         for kind, title in ISSUED_KINDS.items():
             self.kind.addItem(title, kind)
-        self.by_percent = QRadioButton("Percentage")
-        self.by_amount = QRadioButton("Amount")
-        self.by_percent.setChecked(True)
-        group = QButtonGroup(self)
-        group.addButton(self.by_percent)
-        group.addButton(self.by_amount)
-        self.percent = QSpinBox()
-        self.percent.setRange(1, 100)
-        self.percent.setValue(10)
-        self.percent.setSuffix(" % off")
-        self.amount = QLineEdit()
-        self.amount.setPlaceholderText("e.g. 5.00")
-        self.amount.setMaximumWidth(120)
-        self.amount.setEnabled(False)
-        self.by_percent.toggled.connect(self._value_kind_changed)
-        self.amount.textEdited.connect(lambda _text: self.by_amount.setChecked(True))
+        self.value = VoucherValueField(self.profile)
         self.min_spend = QLineEdit()
         self.min_spend.setPlaceholderText("none")
         self.min_spend.setMaximumWidth(120)
@@ -130,21 +115,13 @@ class IssueVoucherDialog(QDialog):
         self.min_spend_error, self.expiry_error = error_label(), error_label()
         self.terms_error, self.form_error = error_label(), error_label()
 
-        value = QHBoxLayout()
-        value.addWidget(self.by_percent)
-        value.addWidget(self.percent)
-        value.addSpacing(16)
-        value.addWidget(self.by_amount)
-        value.addWidget(self.amount)
-        value.addWidget(QLabel("off"))
-        value.addStretch(1)
         owner = QHBoxLayout()
         owner.addWidget(self.for_customer)
         owner.addWidget(self.for_bearer)
         owner.addStretch(1)
         form = QFormLayout()
         form.addRow("Kind", with_error(self.kind, self.kind_error))
-        form.addRow("Value", with_error(value, self.value_error))
+        form.addRow("Value", with_error(self.value, self.value_error))
         form.addRow("Minimum spend", with_error(self.min_spend, self.min_spend_error))
         form.addRow("Valid until", with_error(self.expires, self.expiry_error))
         form.addRow("Terms", with_error(self.terms, self.terms_error))
@@ -160,11 +137,6 @@ class IssueVoucherDialog(QDialog):
         layout.addLayout(buttons)
         self.setMinimumWidth(620)
         self.kind.setFocus()
-
-    def _value_kind_changed(self) -> None:
-        self.percent.setEnabled(self.by_percent.isChecked())
-        self.amount.setEnabled(self.by_amount.isChecked())
-        (self.percent if self.by_percent.isChecked() else self.amount).setFocus()
 
     def _owner_changed(self) -> None:
         self.picker.setVisible(self.for_customer.isChecked())
@@ -184,12 +156,10 @@ class IssueVoucherDialog(QDialog):
     def terms_typed(self) -> VoucherTerms:
         """The terms as typed; InvalidInput naming the field for an amount that isn't money."""
         expires = self.expires.date()
-        amount = self._money(self.amount.text(), "value") if self.by_amount.isChecked() else None
-        if self.by_amount.isChecked() and amount is None:
-            raise InvalidInput("value", "Please enter the amount off, like 5.00.")
+        percent, amount = self.value.value()
         return VoucherTerms(
             kind=str(self.kind.currentData()),
-            percent=self.percent.value() if self.by_percent.isChecked() else None,
+            percent=percent,
             amount=amount,
             min_spend=self._money(self.min_spend.text(), "minimum spend") or 0,
             expires_on=date(expires.year(), expires.month(), expires.day()),
@@ -255,7 +225,7 @@ class IssueVoucherDialog(QDialog):
             "kind": (self.kind_error, self.kind),
             "value": (
                 self.value_error,
-                self.amount if self.by_amount.isChecked() else self.percent,
+                self.value.chosen_field(),
             ),
             "minimum spend": (self.min_spend_error, self.min_spend),
             "expiry": (self.expiry_error, self.expires),

@@ -132,8 +132,8 @@ def test_a_campaign_is_made_from_a_saved_segment_through_the_dialog(
     dialog.set_template(Template("Welcome back, {first_name}!", "Hello {first_name}, {shop_name}"))
     assert "Welcome back, {first_name}!" in dialog.subject.text()
     dialog.name.setText("Zoë's spring 🌷")
-    dialog.offer.by_amount.setChecked(True)
-    dialog.offer.amount.setText("5.00")
+    dialog.offer.value.by_amount.setChecked(True)
+    dialog.offer.value.amount.setText("5.00")
     with qtbot.waitSignal(events.changed, check_params_cb=lambda what: what == "campaigns"):
         dialog.create_button.click()
 
@@ -152,8 +152,8 @@ def test_a_nameless_campaign_or_an_impossible_voucher_is_refused_in_place(
     _shop(shop)
     page = _page(qtbot, shop)
     dialog = page.new_campaign()
-    dialog.offer.by_amount.setChecked(True)
-    dialog.offer.amount.setText("lots")
+    dialog.offer.value.by_amount.setChecked(True)
+    dialog.offer.value.amount.setText("lots")
     dialog.create_button.click()
     assert dialog.offer.problem.isVisible() and dialog.isVisible()
     dialog.offer.include.setChecked(False)

@@ -181,7 +181,7 @@ def test_a_goodwill_voucher_is_issued_for_the_customer_and_its_slip_previewed(
     qtbot.mouseClick(follow_ups.panel.goodwill_button, Qt.MouseButton.LeftButton)
     dialog = follow_ups.goodwill_dialog
     assert dialog is not None
-    dialog.percent.setValue(15)
+    dialog.value.percent.setValue(15)
     seen: list[str] = []
     events.changed.connect(seen.append)
     qtbot.mouseClick(dialog.issue_button, Qt.MouseButton.LeftButton)

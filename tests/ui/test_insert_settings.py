@@ -154,8 +154,8 @@ def test_the_voucher_paragraph_appears_only_when_inserts_carry_a_voucher(
     assert "little thank-you" not in dialog.editor.sample.text()
     dialog.voucher_box.setChecked(True)
     assert "little thank-you, here is 10% off" in dialog.editor.sample.text()
-    dialog.by_amount.setChecked(True)
-    dialog.amount.setText("4.50")
+    dialog.value.by_amount.setChecked(True)
+    dialog.value.amount.setText("4.50")
     assert "£4.50 off" in dialog.editor.sample.text()
 
 
@@ -174,8 +174,8 @@ def test_everything_is_saved_together_and_the_parcels_page_follows(
     dialog.layout_choice.setCurrentIndex(dialog.layout_choice.findData("dl"))
     dialog.greyscale.setChecked(True)
     dialog.voucher_box.setChecked(True)
-    dialog.by_amount.setChecked(True)
-    dialog.amount.setText("5")
+    dialog.value.by_amount.setChecked(True)
+    dialog.value.amount.setText("5")
     dialog.min_spend.setText("20.00")
     dialog.validity.setValue(60)
     dialog.qr_feedback.setChecked(True)
@@ -214,7 +214,7 @@ def test_everything_is_saved_together_and_the_parcels_page_follows(
 
     reopened = _dialog(qtbot, shop_named)
     assert reopened.editor.template_choice.currentText() == "Ελένη's note"
-    assert reopened.amount.text() == "5.00"
+    assert reopened.value.amount.text() == "5.00"
     assert reopened.qr_feedback.isChecked()
 
 

@@ -132,14 +132,14 @@ def test_issuing_checks_each_field_inline_then_lists_the_voucher(
     dialog = page.issue()
     dialog.print_now.setChecked(False)
 
-    dialog.by_amount.setChecked(True)
-    dialog.amount.setText("five pounds")
+    dialog.value.by_amount.setChecked(True)
+    dialog.value.amount.setText("five pounds")
     qtbot.mouseClick(dialog.issue_button, Qt.MouseButton.LeftButton)
     assert dialog.value_error.isVisible()
     assert "is not an amount of money" in dialog.value_error.text()
     assert dialog.isVisible()
 
-    dialog.amount.setText("5")
+    dialog.value.amount.setText("5")
     dialog.min_spend.setText("-20")
     qtbot.mouseClick(dialog.issue_button, Qt.MouseButton.LeftButton)
     assert not dialog.value_error.isVisible()
