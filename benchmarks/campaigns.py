@@ -5,14 +5,12 @@ event loop while it sends."""
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 import tempfile
 import time
 from datetime import date
 from pathlib import Path
 
+from benchmarks.sample_shop import run_script
 from desktop.mail.campaign_sending import send_campaign
 from desktop.mail.smtp_settings import save_settings
 from desktop.shop.campaign_settings import set_emails_per_minute
@@ -136,16 +134,7 @@ shop.close()
 
 def page_sending_rows(emails: int = EMAILS) -> list[BenchRow]:
     """Send through the Campaigns page's sender; time it and the window's longest pause."""
-    done = subprocess.run(
-        [sys.executable, "-c", _THROUGH_THE_PAGE, str(emails)],
-        cwd=Path(__file__).resolve().parent.parent,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"the page sending probe failed: {done.stderr.strip()}")
-    seconds, pause, sent, received = json.loads(done.stdout.strip().splitlines()[-1])
+    seconds, pause, sent, received = run_script(_THROUGH_THE_PAGE, str(emails), what="page sending")
     passed = sent == emails == received and seconds <= TARGET_SECONDS and pause <= TARGET_PAUSE
     return [
         (

@@ -5,11 +5,8 @@ campaigns and their contacts, today's parcels."""
 
 from __future__ import annotations
 
-import json
 import random
 import shutil
-import subprocess
-import sys
 import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
@@ -18,7 +15,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from benchmarks import Context, Row, Spread, bench
-from benchmarks.sample_shop import ROOT, quiet_environment, sample_shop
+from benchmarks.sample_shop import run_script, sample_shop
 from desktop.printing.report import render_monthly_report
 from desktop.shop.customer_months import refresh_all_customer_months
 from desktop.shop.inserts import shop_branding
@@ -268,17 +265,7 @@ shop.close()
 
 def _timed_page(path: Path) -> tuple[float, float]:
     """(first figures, all figures) in seconds, in a freshly started process."""
-    done = subprocess.run(
-        [sys.executable, "-c", _PAGE, str(path)],
-        cwd=ROOT,
-        env=quiet_environment(),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"the Today page probe failed: {done.stderr.strip()}")
-    first, every = json.loads(done.stdout)
+    first, every = run_script(_PAGE, str(path), what="Today page")
     return float(first), float(every)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import atexit
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -17,6 +18,7 @@ import tempfile
 import time
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from benchmarks import Context
 
@@ -50,6 +52,22 @@ def quiet_environment() -> dict[str, str]:
     folders = ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME")
     scratch = {name: str(Path(home) / name.lower()) for name in folders}
     return {**os.environ, "QT_QPA_PLATFORM": "offscreen", **scratch}
+
+
+def run_script(script: str, *args: str, what: str) -> Any:
+    """Run `script` in a fresh Python process of the app's own (quiet environment, project
+    folder) and read the JSON it printed last; RuntimeError naming `what` if it failed."""
+    done = subprocess.run(
+        [sys.executable, "-c", script, *args],
+        cwd=ROOT,
+        env=quiet_environment(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"the {what} probe failed: {done.stderr.strip()}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def build(context: Context) -> tuple[float, str]:

@@ -5,15 +5,12 @@ as the app shows it."""
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
 from benchmarks import Context, Row, Spread, bench
 from benchmarks.dashboard import _prepare
-from benchmarks.sample_shop import ROOT, quiet_environment, sample_shop
+from benchmarks.sample_shop import run_script, sample_shop
 
 TARGET_FIRST = 0.300
 TARGET_ALL = 1.0
@@ -54,17 +51,7 @@ shop.close()
 
 def _timed_page(path: Path) -> tuple[float, float]:
     """(first figures shown, all charts shown) in seconds, in a freshly started process."""
-    done = subprocess.run(
-        [sys.executable, "-c", _PAGE, str(path)],
-        cwd=ROOT,
-        env=quiet_environment(),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"the Today page probe failed: {done.stderr.strip()}")
-    first, every = json.loads(done.stdout.strip().splitlines()[-1])
+    first, every = run_script(_PAGE, str(path), what="Today page")
     return float(first), float(every)
 
 
