@@ -18,6 +18,7 @@ from desktop import STARTED
 from desktop.logs import setup_logging
 from desktop.resources import resource_path
 from desktop.store.locations import default_shop_path, log_dir
+from desktop.ui.collector import MainThreadCollector
 from desktop.ui.events import ShopEvents
 from desktop.ui.main_window import MainWindow
 
@@ -38,6 +39,7 @@ def _application() -> QApplication:
     app.setWindowIcon(QIcon(str(resource_path("icons", "aftercare.svg"))))
     # Fusion follows the system's light or dark scheme on every platform.
     app.setStyle("Fusion")
+    MainThreadCollector(app)
     return app
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import tempfile
@@ -17,6 +18,38 @@ for _variable in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CAC
     os.environ[_variable] = os.path.join(_HOME, _variable.lower())
 
 from desktop.store.shopfile import ShopDatabase, open_shop  # noqa: E402 (after the env)
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    """A Qt test runs as the app does (desktop/ui/collector.py): no automatic collection, so a
+    background job never frees Qt objects off the GUI thread."""
+    qt = "qtbot" in getattr(item, "fixturenames", ())
+    if qt:
+        gc.disable()
+    try:
+        return (yield)
+    finally:
+        if qt:
+            gc.enable()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_teardown(item: pytest.Item) -> Iterator[None]:
+    """Background work a Qt test started ends before its widgets close, and what it left
+    behind is collected here, in the main thread."""
+    qt = "qtbot" in getattr(item, "fixturenames", ())
+    if qt:
+        from PySide6.QtCore import QThreadPool
+
+        gc.disable()
+        QThreadPool.globalInstance().waitForDone(60_000)
+    try:
+        return (yield)
+    finally:
+        if qt:
+            gc.collect()
+            gc.enable()
 
 
 @pytest.fixture
