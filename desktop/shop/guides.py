@@ -301,3 +301,12 @@ def care_cards_for_purchases(session: Session, purchase_ids: Sequence[int]) -> l
         for purchase_id in dict.fromkeys(purchase_ids)
         if purchase_id in guides and guides[purchase_id].url is None
     ]
+
+
+def sample_guide(session: Session) -> tuple[str, str] | None:
+    """(title, web address) of the shop's oldest guide with a web address, for a sample insert
+    to show how a guide's QR code looks; None when no guide has one."""
+    found = session.execute(
+        select(Guide.title, Guide.url).where(Guide.url.is_not(None)).order_by(Guide.id).limit(1)
+    ).first()
+    return (found.title, found.url) if found is not None and found.url else None

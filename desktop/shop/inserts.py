@@ -253,11 +253,17 @@ def _qr_link(wording: _Wording, reference: str) -> str | None:
 
 
 def sample_insert(
-    profile: ShopProfile, options: InsertOptions, template: Template, *, today: date | None = None
+    profile: ShopProfile,
+    options: InsertOptions,
+    template: Template,
+    *,
+    today: date | None = None,
+    guide: tuple[str, str] | None = None,
 ) -> InsertContent:
     """The insert a made-up customer, Zoë, would get with these (perhaps unsaved) options and
-    this template: for showing the wording and previewing the card. Its voucher is never added
-    to a session, so nothing is issued."""
+    this template: for showing the wording and previewing the card, with `guide` (title, web
+    address) as the guide to what she bought. Its voucher is never added to a session, so
+    nothing is issued."""
     day = today or date.today()
     voucher = None
     if options.voucher:
@@ -279,6 +285,7 @@ def sample_insert(
         first_name=SAMPLE_FIRST_NAME,
         items=list(SAMPLE_ITEMS),
         day=day,
+        guide=guide,
     )
 
 

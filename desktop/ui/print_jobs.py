@@ -15,7 +15,7 @@ from desktop.errors import describe_error
 from desktop.printing import render_inserts, render_voucher_slips
 from desktop.shop.campaign_post import confirm_printed
 from desktop.shop.codes import format_code
-from desktop.shop.guides import CareCard, care_cards_for_purchases
+from desktop.shop.guides import CareCard, care_cards_for_purchases, sample_guide
 from desktop.shop.insert_options import InsertOptions
 from desktop.shop.inserts import (
     InsertContent,
@@ -134,7 +134,8 @@ def sample_job(shop: ShopDatabase, options: InsertOptions, template: Template) -
         with shop.read() as session:
             branding = shop_branding(session)
             profile = get_profile(session)
-        insert = sample_insert(profile, options, template)
+            guide = sample_guide(session)
+        insert = sample_insert(profile, options, template, guide=guide)
         progress.report(0, 1)
         out = io.BytesIO()
         pages = render_inserts(

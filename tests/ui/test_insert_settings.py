@@ -12,6 +12,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
+from desktop.shop.guides import GuideInput, create_guide
 from desktop.shop.insert_options import InsertOptions, insert_options
 from desktop.shop.parcels import extras_to_pack
 from desktop.shop.settings import ShopProfile, save_profile
@@ -301,3 +302,19 @@ def test_preview_insert_renders_one_sample_card_and_issues_no_voucher(
     with shop_named.read() as session:
         assert list_vouchers(session).rows == []
         assert insert_options(session).layout == "a6"
+
+
+def test_the_sample_shows_a_guides_qr_code_once_the_shop_has_one(
+    qtbot: QtBot, shop_named: ShopDatabase
+) -> None:
+    with shop_named.write() as session:
+        create_guide(
+            session, GuideInput("Caring for Łąka stoneware", url="https://laka.example/care")
+        )
+    dialog = _dialog(qtbot, shop_named)
+    with qtbot.waitSignal(dialog.printer.previewing, timeout=30_000):
+        qtbot.mouseClick(dialog.preview_button, Qt.MouseButton.LeftButton)
+    batch = dialog.printer.rendered
+    assert batch is not None
+    words = " ".join(PdfReader(io.BytesIO(batch.pdf)).pages[0].extract_text().split())
+    assert "How to care for it: Caring for Łąka stoneware" in words
