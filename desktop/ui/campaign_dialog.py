@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from desktop.errors import describe_error
 from desktop.shop.campaigns import (
     DEFAULT_TEMPLATE,
     WIN_BACK,
@@ -41,6 +40,7 @@ from desktop.ui.dialog_buttons import action_buttons
 from desktop.ui.events import ShopEvents
 from desktop.ui.inline_errors import error_label, fit_height, show_message, with_error
 from desktop.ui.segments_dialog import SegmentsDialog
+from desktop.ui.shop_writes import refusal, say_at
 
 # Contacts for the same purpose share a cooldown; these are the purposes a shop mostly uses.
 PURPOSES = {
@@ -241,10 +241,7 @@ class NewCampaignDialog(QDialog):
         self.accept()
 
     def _show_error(self, error: BaseException) -> None:
-        message = describe_error(error)
-        if message is None:
-            raise error
-        field = error.field if isinstance(error, InvalidInput) else None
+        message, field = refusal(error)
         places: dict[str | None, tuple[QLabel, QWidget]] = {
             "campaign name": (self.name_error, self.name),
             "segment": (self.segment_error, self.segment),
@@ -253,7 +250,4 @@ class NewCampaignDialog(QDialog):
             "email text": (self.email_error, self.edit_email),
             "email HTML": (self.email_error, self.edit_email),
         }
-        label, target = places.get(field, (self.form_error, self.create_button))
-        show_message(label, message)
-        target.setFocus()
-        fit_height(self)
+        say_at(self, *places.get(field, (self.form_error, self.create_button)), message)

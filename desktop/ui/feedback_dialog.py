@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QDateTime, Qt
+from PySide6.QtCore import QDateTime
 from PySide6.QtWidgets import (
     QComboBox,
     QDateTimeEdit,
@@ -18,9 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.errors import describe_error
 from desktop.shop.customers import create_customer, get_customer
-from desktop.shop.errors import InvalidInput, NotFound
+from desktop.shop.errors import NotFound
 from desktop.shop.feedback import CHANNELS, FeedbackInput, needs_follow_up, record_feedback
 from desktop.shop.money import format_money
 from desktop.shop.purchases import browse_purchases
@@ -32,6 +31,7 @@ from desktop.ui.events import ShopEvents
 from desktop.ui.feedback_format import LOW_COLOUR, day
 from desktop.ui.feedback_stars import StarRating
 from desktop.ui.inline_errors import error_label, fit_height, show_message, with_error
+from desktop.ui.shop_writes import refusal, say_at
 
 PURCHASES_LISTED = 50
 GENERAL = "About the shop in general (no particular purchase)"
@@ -222,10 +222,7 @@ class RecordFeedbackDialog(QDialog):
         ]
 
     def _show_error(self, error: BaseException) -> None:
-        message = describe_error(error)
-        if message is None:
-            raise error
-        field = error.field if isinstance(error, InvalidInput) else None
+        message, field = refusal(error)
         if field in (*NEW_FIELDS, "customer") or (
             isinstance(error, NotFound) and "customer" in message
         ):
@@ -240,7 +237,4 @@ class RecordFeedbackDialog(QDialog):
             "received": (self.received_error, self.received),
             "purchase": (self.purchase_error, self.purchase),
         }
-        label, target = places.get(field, (self.form_error, self.record_button))
-        show_message(label, message)
-        target.setFocus(Qt.FocusReason.OtherFocusReason)
-        fit_height(self)
+        say_at(self, *places.get(field, (self.form_error, self.record_button)), message)

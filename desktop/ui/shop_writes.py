@@ -1,15 +1,16 @@
 """One change to the shop from a screen: stored whole, or refused with the reason said where
-the shopkeeper is looking."""
+the shopkeeper is looking: under the field it names, the cursor there."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLabel, QWidget
 
 from desktop.errors import describe_error
-from desktop.ui.inline_errors import show_message
+from desktop.shop.errors import InvalidInput
+from desktop.ui.inline_errors import fit_height, show_message
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -31,10 +32,24 @@ def write_or_say(
         with shop.write() as session:
             change(session)
     except Exception as error:
-        message = describe_error(error)
-        if message is None:
-            raise
+        message, _field = refusal(error)
         show_message(label, message)
         refused(error)
         return False
     return True
+
+
+def refusal(error: BaseException) -> tuple[str, str | None]:
+    """(the shopkeeper's message, the field it names or None) for a refused change; anything
+    else is a bug and is raised again."""
+    message = describe_error(error)
+    if message is None:
+        raise error
+    return message, error.field if isinstance(error, InvalidInput) else None
+
+
+def say_at(dialog: QWidget, label: QLabel, field: QWidget, message: str) -> None:
+    """`message` in `label`, the cursor in `field`, the dialog grown to show it whole."""
+    show_message(label, message)
+    field.setFocus()
+    fit_height(dialog)

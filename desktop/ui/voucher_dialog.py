@@ -23,10 +23,9 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from desktop.errors import describe_error
 from desktop.shop.codes import format_code
 from desktop.shop.customers import create_customer
-from desktop.shop.errors import InvalidInput, NotFound
+from desktop.shop.errors import NotFound
 from desktop.shop.money import parse_amount
 from desktop.shop.settings import get_profile
 from desktop.shop.vouchers import (
@@ -42,6 +41,7 @@ from desktop.ui.dialog_buttons import action_buttons
 from desktop.ui.events import ShopEvents
 from desktop.ui.inline_errors import error_label, fit_height, show_message, with_error
 from desktop.ui.reason_dialog import ReasonDialog
+from desktop.ui.shop_writes import refusal, say_at
 from desktop.ui.voucher_value import VoucherValueField
 
 # "reward" vouchers come from the loyalty programme, not from this dialog.
@@ -213,28 +213,19 @@ class IssueVoucherDialog(QDialog):
         ]
 
     def _show_error(self, error: BaseException) -> None:
-        message = describe_error(error)
-        if message is None:
-            raise error
-        field = error.field if isinstance(error, InvalidInput) else None
+        message, field = refusal(error)
         if field in NEW_FIELDS or (isinstance(error, NotFound) and "customer" in message):
             self.picker.show_error(message, field)
             fit_height(self)
             return
         places: dict[str | None, tuple[QLabel, QWidget]] = {
             "kind": (self.kind_error, self.kind),
-            "value": (
-                self.value_error,
-                self.value.chosen_field(),
-            ),
+            "value": (self.value_error, self.value.chosen_field()),
             "minimum spend": (self.min_spend_error, self.min_spend),
             "expiry": (self.expiry_error, self.expires),
             "terms": (self.terms_error, self.terms),
         }
-        label, target = places.get(field, (self.form_error, self.issue_button))
-        show_message(label, message)
-        target.setFocus()
-        fit_height(self)
+        say_at(self, *places.get(field, (self.form_error, self.issue_button)), message)
 
 
 class CancelVoucherDialog(ReasonDialog):
