@@ -3,52 +3,24 @@ and "Send now" in the background against a real SMTP server, cancelled and resum
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
-import pytest
-from keyring.backend import KeyringBackend
 from pytestqt.qtbot import QtBot
 
-from desktop.mail.smtp_settings import PasswordStore, save_settings
-from desktop.shop.campaign_settings import set_emails_per_minute
-from desktop.shop.customers import CustomerDetails, create_customer
 from desktop.shop.feedback_asking import (
-    RequestSettings,
     load_request_settings,
-    save_request_settings,
 )
-from desktop.shop.insert_options import InsertOptions, save_insert_options
-from desktop.shop.purchases import LineInput, PurchaseInput, record_purchase
-from desktop.shop.settings import ShopProfile, save_profile
 from desktop.store.shopfile import ShopDatabase
 from desktop.ui.events import ShopEvents
 from desktop.ui.feedback_requests_panel import FeedbackRequestsPanel
 
 # The SMTP server, certificate and keyring fixtures.
-pytest_plugins = ("tests.mail_fixtures",)
+pytest_plugins = ("tests.mail_fixtures", "tests.feedback_request_fixtures")
 
 if TYPE_CHECKING:
-    from tests.mail_fixtures import Certificate, Server
+    from collections.abc import Callable
 
-DAYS_AFTER = 7
-NAMES = ["Zoë Ó'Brien", "Дмитрий", "Ελένη 🌿"]
-
-
-def _customers_who_bought(shop: ShopDatabase) -> None:
-    noon = datetime.combine(date.today() - timedelta(days=DAYS_AFTER), time(12))
-    with shop.write() as session:
-        save_profile(session, ShopProfile(name="Hollybank", email="hello@hollybank.example"))
-        for number, name in enumerate(NAMES):
-            customer = create_customer(session, CustomerDetails(name, email=f"c{number}@ex.org"))
-            record_purchase(
-                session,
-                PurchaseInput(
-                    [LineInput("Teapot", 1, 2400)],
-                    customer.id,
-                    purchased_at=noon.astimezone().astimezone(UTC),
-                ),
-            )
+    from tests.mail_fixtures import Server
 
 
 def _panel(qtbot: QtBot, shop: ShopDatabase) -> tuple[FeedbackRequestsPanel, list[str]]:
@@ -62,29 +34,10 @@ def _panel(qtbot: QtBot, shop: ShopDatabase) -> tuple[FeedbackRequestsPanel, lis
     return panel, seen
 
 
-def _ready(
-    shop: ShopDatabase,
-    server: Server,
-    certificate: Certificate,
-    monkeypatch: pytest.MonkeyPatch,
-    rate: int = 0,
-) -> None:
-    """Mail set up, the password in the keyring, and the test server's certificate trusted the
-    way a shop's own CA would be (the panel verifies with the system's certificates)."""
-    with shop.write() as session:
-        save_settings(session, server.settings)
-        set_emails_per_minute(session, rate)
-        save_insert_options(session, InsertOptions(feedback_url="hollybank.example/fb"))
-        save_request_settings(session, RequestSettings(enabled=True))
-    assert PasswordStore().save(server.settings, server.password).in_keyring
-    monkeypatch.setenv("SSL_CERT_FILE", str(certificate.cert))
-
-
 def test_without_a_mail_server_or_form_it_says_so_and_cannot_send(
-    qtbot: QtBot, shop: ShopDatabase
+    qtbot: QtBot, bought: ShopDatabase
 ) -> None:
-    _customers_who_bought(shop)
-    panel, _ = _panel(qtbot, shop)
+    panel, _ = _panel(qtbot, bought)
 
     assert panel.notice.isVisible()
     assert "mail server" in panel.notice.text()
@@ -123,13 +76,9 @@ def test_the_preview_follows_the_words_and_bad_words_are_refused_in_place(
 def test_send_now_sends_in_the_background_then_nothing_is_due(
     qtbot: QtBot,
     shop: ShopDatabase,
-    smtp_server: Server,
-    certificate: Certificate,
-    memory_keyring: KeyringBackend,
-    monkeypatch: pytest.MonkeyPatch,
+    ready: Callable[[int], Server],
 ) -> None:
-    _customers_who_bought(shop)
-    _ready(shop, smtp_server, certificate, monkeypatch)
+    smtp_server = ready(0)
     panel, seen = _panel(qtbot, shop)
     assert "3 requests due today" in panel.due.text()
     assert not panel.password.isVisible()  # the keyring has it
@@ -148,15 +97,9 @@ def test_send_now_sends_in_the_background_then_nothing_is_due(
 def test_cancelled_midway_then_sent_again_everyone_gets_one(
     qtbot: QtBot,
     shop: ShopDatabase,
-    smtp_server: Server,
-    certificate: Certificate,
-    memory_keyring: KeyringBackend,
-    monkeypatch: pytest.MonkeyPatch,
+    ready: Callable[[int], Server],
 ) -> None:
-    _customers_who_bought(shop)
-    _ready(
-        shop, smtp_server, certificate, monkeypatch, rate=60
-    )  # one a second: time to press Cancel
+    smtp_server = ready(60)  # one a second: time to press Cancel
     panel, _ = _panel(qtbot, shop)
 
     panel.send_button.click()
