@@ -43,22 +43,17 @@ from desktop.store.models import (
 from desktop.store.models_feedback import CustomerMonth
 from desktop.store.models_reminders import CustomerRhythm
 from desktop.store.shopfile import ShopDatabase, open_shop
+from tests.demo_shops import build_sample
 
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = date(2026, 6, 15)
 SMALL = DemoOptions(customers=300, years=1, seed=7, today=TODAY)
 
 
-def _build(folder: Path, options: DemoOptions = SMALL) -> ShopDatabase:
-    shop = open_shop(folder / "sample.aftercare", backups=folder / "backups")
-    build_demo(shop, options)
-    return shop
-
-
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ShopDatabase]:
     """One small sample shop, shared by the tests that only read it."""
-    shop = _build(tmp_path_factory.mktemp("sample"))
+    shop = build_sample(tmp_path_factory.mktemp("sample"), SMALL)
     yield shop
     shop.close()
 
@@ -80,8 +75,10 @@ def _digest(shop: ShopDatabase) -> str:
 def test_same_seed_gives_the_same_shop_and_another_seed_a_different_one(
     sample: ShopDatabase, tmp_path: Path
 ) -> None:
-    again = _build(tmp_path / "again")
-    other = _build(tmp_path / "other", DemoOptions(customers=300, years=1, seed=8, today=TODAY))
+    again = build_sample(tmp_path / "again", SMALL)
+    other = build_sample(
+        tmp_path / "other", DemoOptions(customers=300, years=1, seed=8, today=TODAY)
+    )
     try:
         assert _digest(again) == _digest(sample)
         assert _digest(other) != _digest(sample)
@@ -94,7 +91,7 @@ def test_a_big_shop_worked_out_in_a_second_process_is_the_same_shop(
     sample: ShopDatabase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(demo, "PARALLEL_FROM", 100)
-    beside = _build(tmp_path)
+    beside = build_sample(tmp_path, SMALL)
     try:
         assert _digest(beside) == _digest(sample)
     finally:
@@ -215,7 +212,7 @@ def test_purchases_have_catalogue_lines_unique_references_and_every_channel(
 
 
 def test_a_new_sale_after_the_demo_gets_the_next_free_reference(tmp_path: Path) -> None:
-    shop = _build(tmp_path, DemoOptions(customers=40, years=1, seed=2))
+    shop = build_sample(tmp_path, DemoOptions(customers=40, years=1, seed=2))
     try:
         with shop.write() as session:
             count = session.scalar(select(func.count()).select_from(Purchase)) or 0
@@ -320,7 +317,7 @@ def test_search_finds_sample_customers_by_folded_name(sample: ShopDatabase) -> N
 
 
 def test_search_index_follows_new_customers_after_the_load(tmp_path: Path) -> None:
-    shop = _build(tmp_path, DemoOptions(customers=40, years=1, seed=5))
+    shop = build_sample(tmp_path, DemoOptions(customers=40, years=1, seed=5))
     try:
         with shop.write() as session:
             added = create_customer(session, CustomerDetails(name="Łukasz Ó'Brien 🎉"))

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from desktop.shop.campaigns import campaign_results, list_campaigns
 from desktop.shop.dashboard import charts, headline
-from desktop.shop.demo import DemoOptions, build_demo
+from desktop.shop.demo import DemoOptions
 from desktop.shop.guides import care_cards_for_purchases, guides_for_purchases, list_guides
 from desktop.shop.insert_options import insert_options
 from desktop.shop.loyalty_rules import get_programme
@@ -34,21 +34,16 @@ from desktop.store.models import (
 from desktop.store.models_campaigns import Contact
 from desktop.store.models_feedback import Feedback, FollowUp, FollowUpNote, Guide
 from desktop.store.models_loyalty import LoyaltyAccount, LoyaltyEntry
-from desktop.store.shopfile import ShopDatabase, open_shop
+from desktop.store.shopfile import ShopDatabase
+from tests.demo_shops import build_sample
 
 TODAY = date(2026, 6, 15)
 SMALL = DemoOptions(customers=300, years=2, seed=3, today=TODAY)
 
 
-def _build(folder: Path, options: DemoOptions = SMALL) -> ShopDatabase:
-    shop = open_shop(folder / "sample.aftercare", backups=folder / "backups")
-    build_demo(shop, options)
-    return shop
-
-
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ShopDatabase]:
-    shop = _build(tmp_path_factory.mktemp("extras"))
+    shop = build_sample(tmp_path_factory.mktemp("extras"), SMALL)
     yield shop
     shop.close()
 
@@ -207,7 +202,7 @@ def _digest(shop: ShopDatabase) -> str:
 
 
 def test_the_same_seed_gives_the_same_extras(sample: ShopDatabase, tmp_path: Path) -> None:
-    again = _build(tmp_path)
+    again = build_sample(tmp_path, SMALL)
     try:
         assert _digest(again) == _digest(sample)
     finally:
